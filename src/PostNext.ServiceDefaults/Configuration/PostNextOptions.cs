@@ -1,0 +1,48 @@
+namespace PostNext.ServiceDefaults.Configuration;
+
+/// <summary>Settings under <c>PostNext</c>; every one has a default that suits the embedded mode.</summary>
+public sealed class PostNextOptions
+{
+    public const string SectionName = "PostNext";
+
+    /// <summary>The key that manages workspaces and opens the dashboard. Required in cluster mode.</summary>
+    public string? OperatorKey { get; set; }
+
+    /// <summary>Apply the schema migrations when a silo starts (cluster mode). Safe when several silos start at once.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public ClusterSettings Cluster { get; set; } = new();
+
+    public DashboardSettings Dashboard { get; set; } = new();
+}
+
+/// <summary>Orleans identity and endpoints under <c>PostNext:Cluster</c>.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>The cluster this process joins; silos and fronts of one deployment share it.</summary>
+    public string ClusterId { get; set; } = "postnext";
+
+    /// <summary>Part of every stored grain state and reminder key: never change it once data exists.</summary>
+    public string ServiceId { get; set; } = "postnext";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (the API front) connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients use to reach this silo; default: the first non-loopback address (loopback in embedded mode).</summary>
+    public string? AdvertisedIPAddress { get; set; }
+}
+
+/// <summary>The Orleans Dashboard under <c>PostNext:Dashboard</c>.</summary>
+public sealed class DashboardSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where the dashboard is mapped.</summary>
+    public string Path { get; set; } = "/dashboard";
+
+    /// <summary>Hide live log streaming; null means hidden everywhere except the Development environment.</summary>
+    public bool? HideTrace { get; set; }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
+using PostNext.ServiceDefaults.Configuration;
+using PostNext.ServiceDefaults.Health;
+using PostNext.ServiceDefaults.Security;
+using PostNext.Storage;
+
+namespace PostNext.ServiceDefaults;
+
+/// <summary>The wiring every PostNext web host (silo or API front) calls once.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Options, operator-key auth, problem details, health checks, and PostgreSQL in cluster mode.</summary>
+    public static WebApplicationBuilder AddPostNextDefaults(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var mode = RunModes.FromConfiguration(configuration);
+
+        services.AddOptions<PostNextOptions>().Bind(configuration.GetSection(PostNextOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(OperatorKey.FromConfiguration(configuration));
+        services.AddSingleton(new HostingModeInfo(mode));
+
+        services.AddProblemDetails();
+        services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.OperatorPolicy, policy => policy.RequireRole(ApiKeyDefaults.OperatorRole));
+
+        services.AddSingleton<Readiness>();
+        services.AddHostedService<ShutdownReadinessWatcher>();
+        services.AddHostedService<StartupBanner>();
+        var health = services.AddHealthChecks()
+            .AddCheck<ReadinessHealthCheck>("orleans", tags: [HealthEndpoints.ReadyTag]);
+
+        if (mode == RunMode.Cluster)
+        {
+            services.AddPostNextPostgres(RunModes.ConnectionString(configuration)!);
+            health.AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthEndpoints.ReadyTag]);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Error handling, auth, health endpoints and (when enabled) the dashboard behind the operator key.</summary>
+    public static WebApplication UsePostNextDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapPostNextHealth();
+
+        var dashboard = app.Configuration.GetSection($"{PostNextOptions.SectionName}:Dashboard").Get<DashboardSettings>() ?? new DashboardSettings();
+        if (dashboard.Enabled)
+        {
+            app.MapOrleansDashboard(dashboard.Path).RequireAuthorization(ApiKeyDefaults.OperatorPolicy).ExcludeFromDescription();
+        }
+
+        return app;
+    }
+
+    /// <summary>The dashboard hides live traces outside Development unless configured otherwise.</summary>
+    public static bool HideDashboardTrace(this IHostEnvironment environment, DashboardSettings settings) =>
+        settings.HideTrace ?? !environment.IsDevelopment();
+}
+
+/// <summary>The run mode this process was started in.</summary>
+public sealed record HostingModeInfo(RunMode Mode);

@@ -1,0 +1,91 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using PostNext.Abstractions;
+using PostNext.ServiceDefaults;
+using PostNext.ServiceDefaults.Configuration;
+
+namespace PostNext.Silo.Hosting;
+
+/// <summary>The Orleans silo: embedded (localhost, in-memory) or a PostgreSQL cluster member, chosen by configuration.</summary>
+public static class SiloConfiguration
+{
+    /// <summary>The ADO.NET invariant name of Npgsql.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    public static WebApplicationBuilder AddPostNextSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var mode = RunModes.FromConfiguration(configuration);
+        var settings = configuration.GetSection(PostNextOptions.SectionName).Get<PostNextOptions>() ?? new PostNextOptions();
+
+        if (mode == RunMode.Cluster && settings.MigrateOnStartup)
+        {
+            builder.Services.AddHostedService<MigrateOnStartup>();
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = settings.Cluster.ClusterId;
+                options.ServiceId = settings.Cluster.ServiceId;
+            });
+
+            if (mode == RunMode.Embedded)
+            {
+                ConfigureEmbedded(silo, settings.Cluster);
+            }
+            else
+            {
+                ConfigureCluster(silo, settings.Cluster, RunModes.ConnectionString(configuration)!);
+            }
+
+            silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
+        });
+
+        return builder;
+    }
+
+    private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSettings cluster)
+    {
+        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        silo.AddMemoryGrainStorage(StorageNames.Grains);
+        silo.UseInMemoryReminderService();
+    }
+
+    private static void ConfigureCluster(ISiloBuilder silo, ClusterSettings cluster, string connectionString)
+    {
+        if (cluster.AdvertisedIPAddress is { Length: > 0 } advertised)
+        {
+            if (!IPAddress.TryParse(advertised, out var address))
+            {
+                throw new InvalidOperationException($"PostNext:Cluster:AdvertisedIPAddress '{advertised}' is not an IP address.");
+            }
+
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Grains, options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+            options.DeleteStateOnClear = true;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = NpgsqlInvariant;
+            options.ConnectionString = connectionString;
+        });
+    }
+}

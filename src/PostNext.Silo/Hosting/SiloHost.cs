@@ -1,0 +1,29 @@
+using PostNext.Api;
+using PostNext.ServiceDefaults;
+
+namespace PostNext.Silo.Hosting;
+
+/// <summary>Builds the silo web host; <c>Program</c> and the tests start it the same way.</summary>
+public static class SiloHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.AddPostNextDefaults();
+        builder.AddPostNextSilo();
+        builder.Services.AddPostNextApi();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UsePostNextDefaults();
+        app.MapPostNextApi();
+        return app;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Npgsql;
+
+namespace PostNext.Testing;
+
+/// <summary>
+/// A private, throwaway PostgreSQL server for one test run: initdb into a temp directory, a free loopback port,
+/// trust authentication, stopped and deleted on dispose. When <c>POSTNEXT_TEST_POSTGRES</c> holds a connection string,
+/// that server is used instead. When no PostgreSQL is installed the tests fail, naming the package to install.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    /// <summary>Environment variable with an admin connection string to use instead of a private server.</summary>
+    public const string ConnectionStringVariable = "POSTNEXT_TEST_POSTGRES";
+
+    private readonly string? _dataRoot;
+    private readonly string? _binDirectory;
+    private readonly bool _asPostgresUser;
+    private int _databaseCounter;
+
+    private PostgresServer(string adminConnectionString, string? dataRoot, string? binDirectory, bool asPostgresUser)
+    {
+        AdminConnectionString = adminConnectionString;
+        _dataRoot = dataRoot;
+        _binDirectory = binDirectory;
+        _asPostgresUser = asPostgresUser;
+    }
+
+    /// <summary>Connects to the <c>postgres</c> database as a superuser.</summary>
+    public string AdminConnectionString { get; }
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var external = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            return new PostgresServer(external, null, null, false);
+        }
+
+        var bin = FindBinDirectory() ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install the Debian package 'postgresql' " +
+            "(apt-get update && apt-get install -y postgresql), or set " + ConnectionStringVariable + " to a connection string.");
+
+        var asPostgresUser = IsRoot();
+        var root = Path.Combine(Path.GetTempPath(), "postnext-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        var data = Path.Combine(root, "data");
+        if (asPostgresUser)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", root], asPostgresUser: false);
+        }
+
+        var port = FreePort.Next();
+        var server = new PostgresServer(
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=15;Command Timeout=60",
+            root, bin, asPostgresUser);
+        try
+        {
+            await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"], asPostgresUser);
+            await RunAsync(Path.Combine(bin, "pg_ctl"),
+            [
+                "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
+                "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+                "start",
+            ], asPostgresUser);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Creates a new, empty database and returns a connection string for it.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "postnext")
+    {
+        var name = $"{prefix}_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Guid.NewGuid().ToString("N")[..6]}".ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_dataRoot is null || _binDirectory is null)
+        {
+            return;
+        }
+
+        var data = Path.Combine(_dataRoot, "data");
+        if (Directory.Exists(Path.Combine(data, "global")))
+        {
+            try
+            {
+                await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], _asPostgresUser);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already stopped; nothing to do.
+            }
+        }
+
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless.
+        }
+    }
+
+    private static string? FindBinDirectory()
+    {
+        var candidates = new List<string>();
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin")));
+        }
+
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        return candidates.FirstOrDefault(dir => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")));
+    }
+
+    private static bool IsRoot() => RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Environment.UserName == "root";
+
+    private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgresUser)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = asPostgresUser ? "runuser" : file,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        if (asPostgresUser)
+        {
+            foreach (var arg in new[] { "-u", "postgres", "--", file })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in arguments)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}
