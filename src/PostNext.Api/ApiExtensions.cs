@@ -1,7 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Api.Apis;
+using PostNext.Api.Http;
+using PostNext.Api.Posts;
+using PostNext.Platforms.Rules;
+using PostNext.ServiceDefaults.Security;
 using Scalar.AspNetCore;
 
 namespace PostNext.Api;
@@ -9,8 +17,20 @@ namespace PostNext.Api;
 /// <summary>The single place that says what the HTTP API registers and maps.</summary>
 public static class ApiExtensions
 {
-    public static IServiceCollection AddPostNextApi(this IServiceCollection services)
+    public static IServiceCollection AddPostNextApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddAuthorizationBuilder().AddPolicy(WorkspaceAccess.AnyKeyPolicy, policy =>
+            policy.RequireRole(ApiKeyDefaults.OperatorRole, ApiKeyDefaults.WorkspaceRole));
+        services.AddSingleton<IWorkspaceKeyResolver, WorkspaceKeyResolver>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(PlatformLimitsCatalog.FromConfiguration(configuration));
+        services.AddSingleton<PostRequestReader>();
+
         services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "PostNext API";
@@ -26,6 +46,10 @@ public static class ApiExtensions
         endpoints.MapScalarApiReference("/docs", options => options.WithTitle("PostNext API").WithOpenApiRoutePattern("/openapi/{documentName}.json"))
             .AllowAnonymous();
         endpoints.MapClusterApi();
+        endpoints.MapWorkspacesApi();
+        endpoints.MapAccountsApi();
+        endpoints.MapPostsApi();
+        endpoints.MapCalendarApi();
         return endpoints;
     }
 }

@@ -48,7 +48,7 @@ public static class FrontHost
         });
 
         builder.Services.AddHostedService<ClientReadiness>();
-        builder.Services.AddPostNextApi();
+        builder.Services.AddPostNextApi(builder.Configuration);
         return builder;
     }
 

@@ -4,6 +4,8 @@ using Orleans.Dashboard;
 using PostNext.Abstractions;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
+using PostNext.Storage;
+using PostNext.Grains;
 
 namespace PostNext.Silo.Hosting;
 
@@ -23,6 +25,17 @@ public static class SiloConfiguration
         {
             builder.Services.AddHostedService<MigrateOnStartup>();
         }
+
+        if (mode == RunMode.Cluster)
+        {
+            builder.Services.AddPostNextPostgresStores();
+        }
+        else
+        {
+            builder.Services.AddPostNextInMemoryStores();
+        }
+
+        builder.Services.AddPostNextGrains(configuration);
 
         builder.UseOrleans(silo =>
         {

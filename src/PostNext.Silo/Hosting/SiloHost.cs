@@ -15,7 +15,7 @@ public static class SiloHost
         });
         builder.AddPostNextDefaults();
         builder.AddPostNextSilo();
-        builder.Services.AddPostNextApi();
+        builder.Services.AddPostNextApi(builder.Configuration);
         return builder;
     }
 

@@ -1,0 +1,88 @@
+namespace PostNext.Abstractions.Accounts;
+
+/// <summary>
+/// One connected social account: who it is on which platform and whether it can publish. The home of its tokens,
+/// rate-limit state and engagement aggregates as those arrive. Key: the account id.
+/// </summary>
+[Alias("PostNext.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account in a workspace; fails when the id is already taken.</summary>
+    [Alias("Connect")]
+    Task<AccountView> ConnectAsync(ConnectAccount command);
+
+    /// <summary>The account, or null when it does not exist or was removed.</summary>
+    [Alias("Get")]
+    Task<AccountView?> GetAsync();
+
+    /// <summary>Removes the account; publications still pending for it fail at their time with an auth error.</summary>
+    [Alias("Remove")]
+    Task RemoveAsync();
+
+    /// <summary>What a connector needs to publish as this account, or null when it cannot publish (removed).</summary>
+    [Alias("GetPublishingIdentity")]
+    Task<PublishingIdentity?> GetPublishingIdentityAsync();
+
+    /// <summary>The sandbox's record of what it received for this account, oldest first (sandbox accounts only).</summary>
+    [Alias("GetSandboxReceived")]
+    Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit);
+}
+
+/// <summary>Connection state of an account.</summary>
+[GenerateSerializer, Alias("PostNext.AccountStatus")]
+public enum AccountStatus
+{
+    Connected = 0,
+    ReconnectRequired = 1,
+    Removed = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.ConnectAccount")]
+public sealed record ConnectAccount(
+    [property: Id(0)] string WorkspaceId,
+    [property: Id(1)] string Platform,
+    [property: Id(2)] string Handle,
+    [property: Id(3)] string? DisplayName,
+    [property: Id(4)] string? ExternalId,
+    [property: Id(5)] SandboxBehaviour? Sandbox);
+
+[GenerateSerializer, Immutable, Alias("PostNext.AccountView")]
+public sealed record AccountView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string WorkspaceId,
+    [property: Id(2)] string Platform,
+    [property: Id(3)] string Handle,
+    [property: Id(4)] string? DisplayName,
+    [property: Id(5)] string ExternalId,
+    [property: Id(6)] AccountStatus Status,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] SandboxBehaviour? Sandbox);
+
+/// <summary>How a sandbox account behaves, so failure handling can be exercised with no external account.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.SandboxBehaviour")]
+public sealed record SandboxBehaviour(
+    [property: Id(0)] int LatencyMs = 0,
+    [property: Id(1)] double FailureRate = 0,
+    [property: Id(2)] double UnknownOutcomeRate = 0);
+
+/// <summary>Identity handed to a connector for one publish.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.PublishingIdentity")]
+public sealed record PublishingIdentity(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] string Platform,
+    [property: Id(2)] string ExternalId,
+    [property: Id(3)] string Handle,
+    [property: Id(4)] AccountStatus Status,
+    [property: Id(5)] SandboxBehaviour? Sandbox);
+
+/// <summary>One publication as the sandbox received it.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.SandboxReceipt")]
+public sealed record SandboxReceipt(
+    [property: Id(0)] string AccountId,
+    [property: Id(1)] string PublicationKey,
+    [property: Id(2)] string AttemptId,
+    [property: Id(3)] string ExternalId,
+    [property: Id(4)] string Permalink,
+    [property: Id(5)] string Text,
+    [property: Id(6)] int MediaCount,
+    [property: Id(7)] DateTimeOffset ReceivedAt);

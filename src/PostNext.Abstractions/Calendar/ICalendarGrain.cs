@@ -1,0 +1,48 @@
+namespace PostNext.Abstractions.Calendar;
+
+using PostNext.Abstractions.Posts;
+
+/// <summary>A workspace's calendar: range queries over its publications, answered from the calendar index without touching post grains. Key: the workspace id.</summary>
+[Alias("PostNext.ICalendarGrain")]
+public interface ICalendarGrain : IGrainWithStringKey
+{
+    /// <summary>The publications whose time falls in [From, To), ordered by time, one page at a time.</summary>
+    [Alias("Query")]
+    Task<CalendarPage> QueryAsync(CalendarQuery query);
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.CalendarQuery")]
+public sealed record CalendarQuery(
+    [property: Id(0)] string WorkspaceId,
+    [property: Id(1)] DateTimeOffset From,
+    [property: Id(2)] DateTimeOffset To,
+    [property: Id(3)] string? AccountId,
+    [property: Id(4)] string? Platform,
+    [property: Id(5)] PublicationStatus? Status,
+    [property: Id(6)] CalendarCursor? After,
+    [property: Id(7)] int Limit);
+
+/// <summary>The position after the last entry of a page.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.CalendarCursor")]
+public sealed record CalendarCursor(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string PostId,
+    [property: Id(2)] string AccountId);
+
+/// <summary>One publication on the calendar. <see cref="At"/> is when it goes out: the deferral time if deferred, else the scheduled time.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.CalendarEntry")]
+public sealed record CalendarEntry(
+    [property: Id(0)] string WorkspaceId,
+    [property: Id(1)] string PostId,
+    [property: Id(2)] string AccountId,
+    [property: Id(3)] string Platform,
+    [property: Id(4)] PublicationStatus Status,
+    [property: Id(5)] DateTimeOffset ScheduledAt,
+    [property: Id(6)] DateTimeOffset At,
+    [property: Id(7)] DateTimeOffset? PublishedAt,
+    [property: Id(8)] long Revision);
+
+[GenerateSerializer, Immutable, Alias("PostNext.CalendarPage")]
+public sealed record CalendarPage(
+    [property: Id(0)] IReadOnlyList<CalendarEntry> Entries,
+    [property: Id(1)] CalendarCursor? Next);

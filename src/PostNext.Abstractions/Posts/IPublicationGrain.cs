@@ -1,0 +1,103 @@
+namespace PostNext.Abstractions.Posts;
+
+/// <summary>
+/// The publication of one post to one account: its own reminder, its own attempts, its own outcome, so a slow upload
+/// to one platform never holds back the others. Key: <see cref="PublicationKey"/>.
+/// </summary>
+[Alias("PostNext.IPublicationGrain")]
+public interface IPublicationGrain : IGrainWithStringKey
+{
+    /// <summary>Schedules (or, before it started, reschedules) the publication; registers its reminder.</summary>
+    [Alias("Schedule")]
+    Task<PublicationView> ScheduleAsync(SchedulePublication command);
+
+    /// <summary>The publication, or null when it was never scheduled (or was deleted).</summary>
+    [Alias("Get")]
+    Task<PublicationView?> GetAsync();
+
+    /// <summary>Changes content and/or time while still pending; otherwise returns a conflict and changes nothing.</summary>
+    [Alias("Edit")]
+    Task<PublicationChange> EditAsync(PostContent? content, DateTimeOffset? dueAt);
+
+    /// <summary>Cancels while still pending; otherwise a conflict.</summary>
+    [Alias("Cancel")]
+    Task<PublicationChange> CancelAsync();
+
+    /// <summary>Moves the due time to now and starts the attempt at once (pending publications only).</summary>
+    [Alias("PublishNow")]
+    Task<PublicationChange> PublishNowAsync();
+
+    /// <summary>Forgets a canceled publication (its calendar entry too).</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
+
+    /// <summary>Applies the outcome of an attempt started by this grain; ignored when the attempt is not the current one.</summary>
+    [Alias("CompleteAttempt")]
+    Task CompleteAttemptAsync(string attemptId, PublishOutcome outcome);
+}
+
+/// <summary>Builds and reads publication grain keys: <c>{postId}~{accountId}</c>.</summary>
+public static class PublicationKey
+{
+    public static string For(string postId, string accountId) => $"{postId}~{accountId}";
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.SchedulePublication")]
+public sealed record SchedulePublication(
+    [property: Id(0)] string WorkspaceId,
+    [property: Id(1)] string PostId,
+    [property: Id(2)] string AccountId,
+    [property: Id(3)] string Platform,
+    [property: Id(4)] PostContent Content,
+    [property: Id(5)] DateTimeOffset DueAt,
+    [property: Id(6)] string TimeZone);
+
+/// <summary>The result of a change request: the publication as it now is, and whether the change was refused.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.PublicationChange")]
+public sealed record PublicationChange(
+    [property: Id(0)] PublicationView? Publication,
+    [property: Id(1)] string? Conflict)
+{
+    public bool Applied => Conflict is null;
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.PublicationError")]
+public sealed record PublicationError(
+    [property: Id(0)] ErrorCategory Category,
+    [property: Id(1)] string Message);
+
+[GenerateSerializer, Immutable, Alias("PostNext.PublicationView")]
+public sealed record PublicationView(
+    [property: Id(0)] string PostId,
+    [property: Id(1)] string AccountId,
+    [property: Id(2)] string Platform,
+    [property: Id(3)] PublicationStatus Status,
+    [property: Id(4)] DateTimeOffset ScheduledAt,
+    [property: Id(5)] DateTimeOffset? DeferredUntil,
+    [property: Id(6)] string? DeferReason,
+    [property: Id(7)] string? ExternalId,
+    [property: Id(8)] string? Permalink,
+    [property: Id(9)] DateTimeOffset? PublishedAt,
+    [property: Id(10)] PublicationError? Error,
+    [property: Id(11)] bool Late,
+    [property: Id(12)] int Attempts,
+    [property: Id(13)] PostContent Content,
+    [property: Id(14)] string TimeZone);
+
+/// <summary>What a connector reports for one attempt.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.PublishOutcome")]
+public sealed record PublishOutcome(
+    [property: Id(0)] bool Succeeded,
+    [property: Id(1)] string? ExternalId,
+    [property: Id(2)] string? Permalink,
+    [property: Id(3)] DateTimeOffset? PublishedAt,
+    [property: Id(4)] ErrorCategory? ErrorCategory,
+    [property: Id(5)] string? Message,
+    [property: Id(6)] DateTimeOffset? RetryAfter)
+{
+    public static PublishOutcome Success(string externalId, string? permalink, DateTimeOffset publishedAt) =>
+        new(true, externalId, permalink, publishedAt, null, null, null);
+
+    public static PublishOutcome Failure(ErrorCategory category, string message, DateTimeOffset? retryAfter = null) =>
+        new(false, null, null, null, category, message, retryAfter);
+}

@@ -1,0 +1,33 @@
+namespace PostNext.Api.Contracts;
+
+public sealed record CreatePostRequest(ContentDto? Content, IReadOnlyList<TargetDto>? Targets, ScheduleDto? Schedule, bool? Draft);
+
+/// <summary>A partial update: fields left out stay as they are.</summary>
+public sealed record UpdatePostRequest(ContentDto? Content, IReadOnlyList<TargetDto>? Targets, ScheduleDto? Schedule, bool? Draft);
+
+public sealed record ContentDto(string? Text, string? Title, IReadOnlyList<MediaDto>? Media);
+
+public sealed record MediaDto(string? Url, string? Type);
+
+public sealed record TargetDto(string? AccountId, OverridesDto? Overrides);
+
+public sealed record OverridesDto(string? Text, string? Title, IReadOnlyList<MediaDto>? Media);
+
+/// <summary>
+/// When to publish: <c>{"at": "2026-12-01T09:00:00+01:00"}</c> (or a local time plus <c>timeZone</c>),
+/// <c>{"mode": "now"}</c> or <c>{"mode": "queue"}</c> (each account's next free queue slot).
+/// </summary>
+public sealed record ScheduleDto(string? At, string? Mode, string? TimeZone);
+
+public sealed record PostResponse(
+    string Id, string Status, ContentDto Content, IReadOnlyList<PostTargetResponse> Targets, string TimeZone, string ScheduleMode,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record PostTargetResponse(
+    string AccountId, string Platform, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset? DeferredUntil, string? DeferReason,
+    string? ExternalId, string? Permalink, DateTimeOffset? PublishedAt, ErrorDto? Error, bool Late, int Attempts, OverridesDto? Overrides);
+
+public sealed record ErrorDto(string Category, string Message);
+
+/// <summary>One content rule a target broke.</summary>
+public sealed record ViolationDto(string AccountId, string Platform, string Code, string Field, string Message);

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PostNext.Grains.Scheduling;
+using PostNext.Platforms;
+
+namespace PostNext.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>What the grains need from the silo's container: scheduling options and the platform connectors.</summary>
+    public static IServiceCollection AddPostNextGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName));
+        services.AddPostNextPlatforms();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using PostNext.Abstractions.Posts;
+
+namespace PostNext.Grains.Posts;
+
+[GenerateSerializer, Alias("PostNext.PublicationState")]
+public sealed class PublicationState
+{
+    [Id(0)] public string WorkspaceId { get; set; } = "";
+
+    [Id(1)] public string PostId { get; set; } = "";
+
+    [Id(2)] public string AccountId { get; set; } = "";
+
+    [Id(3)] public string Platform { get; set; } = "";
+
+    [Id(4)] public PostContent Content { get; set; } = PostContent.Empty;
+
+    [Id(5)] public DateTimeOffset DueAt { get; set; }
+
+    [Id(6)] public string TimeZone { get; set; } = "UTC";
+
+    [Id(7)] public PublicationStatus Status { get; set; }
+
+    [Id(8)] public DateTimeOffset? DeferredUntil { get; set; }
+
+    [Id(9)] public string? DeferReason { get; set; }
+
+    /// <summary>The attempt in flight (persisted before the platform is called) or the last one.</summary>
+    [Id(10)] public PublishAttempt? CurrentAttempt { get; set; }
+
+    [Id(11)] public int Attempts { get; set; }
+
+    [Id(12)] public int ReconcileAttempts { get; set; }
+
+    [Id(13)] public string? ExternalId { get; set; }
+
+    [Id(14)] public string? Permalink { get; set; }
+
+    [Id(15)] public DateTimeOffset? PublishedAt { get; set; }
+
+    [Id(16)] public PublicationError? Error { get; set; }
+
+    [Id(17)] public bool Late { get; set; }
+
+    /// <summary>Bumped on every change; the calendar index never lets an older revision overwrite a newer one.</summary>
+    [Id(18)] public long Revision { get; set; }
+
+    [Id(19)] public bool Deleted { get; set; }
+}
+
+[GenerateSerializer, Alias("PostNext.PublishAttempt")]
+public sealed class PublishAttempt
+{
+    [Id(0)] public string Id { get; set; } = "";
+
+    [Id(1)] public int Number { get; set; }
+
+    [Id(2)] public DateTimeOffset StartedAt { get; set; }
+}

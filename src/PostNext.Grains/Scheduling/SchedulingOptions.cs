@@ -1,0 +1,31 @@
+namespace PostNext.Grains.Scheduling;
+
+/// <summary>How publications are fired and retried, under <c>PostNext:Scheduling</c>.</summary>
+public sealed class SchedulingOptions
+{
+    public const string SectionName = "PostNext:Scheduling";
+
+    /// <summary>Period of each publication's reminder: the durable retry if a silo dies mid-publish (Orleans minimum: 1 minute by default).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A first attempt starting this long after its due time is marked late.</summary>
+    public TimeSpan LateAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long one platform call may take before its outcome counts as unknown.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts (including the first) before a publication that keeps failing transiently fails for good.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>First retry delay after a transient error; doubles each attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Wait before asking the platform about an unknown outcome.</summary>
+    public TimeSpan ReconcileDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Reconciliations that cannot tell before the publication fails as an unknown outcome for a person to check.</summary>
+    public int MaxReconcileAttempts { get; set; } = 20;
+
+    /// <summary>How far ahead queue mode looks for a free slot.</summary>
+    public TimeSpan QueueLookahead { get; set; } = TimeSpan.FromDays(8 * 7);
+}

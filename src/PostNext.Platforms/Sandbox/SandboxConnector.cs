@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Platforms;
+using PostNext.Abstractions.Posts;
+using PostNext.Storage.Sandbox;
+
+namespace PostNext.Platforms.Sandbox;
+
+/// <summary>
+/// The built-in platform: needs no credentials, waits the account's configured latency, fails at its configured rate
+/// (a transient error, nothing received) or loses the answer at its unknown-outcome rate (received, but the caller is
+/// not told), and records every publication it received.
+/// </summary>
+public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
+{
+    /// <summary>Base of sandbox permalinks.</summary>
+    public const string PermalinkBase = "https://sandbox.postnext.invalid";
+
+    public string Platform => PlatformIds.Sandbox;
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var behaviour = request.Account.Sandbox ?? new SandboxBehaviour();
+        if (behaviour.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(behaviour.LatencyMs), time, cancellationToken);
+        }
+
+        var roll = Random.Shared.NextDouble();
+        if (roll < behaviour.FailureRate)
+        {
+            return PublishOutcome.Failure(ErrorCategory.Transient, "Sandbox: simulated 503 Service Unavailable; nothing was published.");
+        }
+
+        var externalId = "sbx" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var permalink = $"{PermalinkBase}/{Uri.EscapeDataString(request.Account.Handle)}/posts/{externalId}";
+        var receivedAt = time.GetUtcNow();
+        await store.RecordAsync(
+            new SandboxReceipt(request.Account.AccountId, request.PublicationKey, request.AttemptId, externalId, permalink,
+                request.Content.Text, request.Content.Media.Count, receivedAt),
+            cancellationToken);
+
+        if (roll < behaviour.FailureRate + behaviour.UnknownOutcomeRate)
+        {
+            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "Sandbox: simulated timeout after the post was received.");
+        }
+
+        return PublishOutcome.Success(externalId, permalink, receivedAt);
+    }
+
+    public async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var received = await store.FindAsync(request.Account.AccountId, request.PublicationKey, cancellationToken);
+        return received.Count == 0
+            ? ReconcileResult.NotFound
+            : ReconcileResult.Found(PublishOutcome.Success(received[0].ExternalId, received[0].Permalink, received[0].ReceivedAt));
+    }
+}

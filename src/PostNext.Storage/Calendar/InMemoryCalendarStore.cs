@@ -1,0 +1,139 @@
+using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Posts;
+
+namespace PostNext.Storage.Calendar;
+
+/// <summary>The calendar index in process memory (embedded mode and single-process tests).</summary>
+public sealed class InMemoryCalendarStore : ICalendarStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SortedSet<CalendarEntry>> _byWorkspace = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Post, string Account), CalendarEntry> _byKey = [];
+
+    public Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_byKey.TryGetValue((entry.PostId, entry.AccountId), out var existing))
+            {
+                if (existing.Revision > entry.Revision)
+                {
+                    return Task.CompletedTask;
+                }
+
+                Entries(existing.WorkspaceId).Remove(existing);
+            }
+
+            _byKey[(entry.PostId, entry.AccountId)] = entry;
+            Entries(entry.WorkspaceId).Add(entry);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string workspaceId, string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_byKey.Remove((postId, accountId), out var existing))
+            {
+                Entries(existing.WorkspaceId).Remove(existing);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var lower = query.After is { } after
+                ? new CalendarEntry(query.WorkspaceId, after.PostId, after.AccountId, "", default, default, after.At, null, 0)
+                : new CalendarEntry(query.WorkspaceId, "", "", "", default, default, query.From, null, 0);
+            var upper = new CalendarEntry(query.WorkspaceId, "\uffff", "\uffff", "", default, default, query.To, null, 0);
+            if (CalendarOrder.Instance.Compare(lower, upper) > 0)
+            {
+                return Task.FromResult(new CalendarPage([], null));
+            }
+
+            var matches = Entries(query.WorkspaceId)
+                .GetViewBetween(lower, upper)
+                .Where(e => e.At >= query.From && e.At < query.To)
+                .Where(e => query.After is null || CalendarOrder.Instance.Compare(e, lower) > 0)
+                .Where(e => query.AccountId is null || e.AccountId == query.AccountId)
+                .Where(e => query.Platform is null || e.Platform == query.Platform)
+                .Where(e => query.Status is null || e.Status == query.Status)
+                .Take(query.Limit + 1)
+                .ToList();
+            return Task.FromResult(CalendarPaging.Page(matches, query.Limit));
+        }
+    }
+
+    public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<DateTimeOffset> times = Entries(workspaceId)
+                .Where(e => e.AccountId == accountId && e.Status.IsPending() && e.At >= from && e.At < to)
+                .Select(e => e.At)
+                .ToList();
+            return Task.FromResult(times);
+        }
+    }
+
+    private SortedSet<CalendarEntry> Entries(string workspaceId)
+    {
+        if (!_byWorkspace.TryGetValue(workspaceId, out var set))
+        {
+            set = new SortedSet<CalendarEntry>(CalendarOrder.Instance);
+            _byWorkspace[workspaceId] = set;
+        }
+
+        return set;
+    }
+}
+
+/// <summary>Calendar order: time, then post id, then account id.</summary>
+internal sealed class CalendarOrder : IComparer<CalendarEntry>
+{
+    public static readonly CalendarOrder Instance = new();
+
+    public int Compare(CalendarEntry? x, CalendarEntry? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        var byTime = x.At.UtcTicks.CompareTo(y.At.UtcTicks);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byPost = string.CompareOrdinal(x.PostId, y.PostId);
+        return byPost != 0 ? byPost : string.CompareOrdinal(x.AccountId, y.AccountId);
+    }
+}
+
+internal static class CalendarPaging
+{
+    /// <summary>Turns up to limit+1 ordered matches into a page and the cursor for the next one.</summary>
+    public static CalendarPage Page(List<CalendarEntry> matches, int limit)
+    {
+        if (matches.Count <= limit)
+        {
+            return new CalendarPage(matches, null);
+        }
+
+        var page = matches.Take(limit).ToList();
+        var last = page[^1];
+        return new CalendarPage(page, new CalendarCursor(last.At, last.PostId, last.AccountId));
+    }
+}

@@ -1,0 +1,108 @@
+using Npgsql;
+using NpgsqlTypes;
+using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Posts;
+
+namespace PostNext.Storage.Calendar;
+
+/// <summary>The calendar index in <c>postnext_calendar</c> (cluster mode): one row per publication, upserted by revision.</summary>
+public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalendarStore
+{
+    private const string Columns = "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision";
+
+    public async Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            INSERT INTO postnext_calendar ({Columns})
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (post_id, account_id) DO UPDATE SET
+                platform = EXCLUDED.platform, status = EXCLUDED.status, scheduled_at = EXCLUDED.scheduled_at,
+                at = EXCLUDED.at, published_at = EXCLUDED.published_at, revision = EXCLUDED.revision
+            WHERE postnext_calendar.revision <= EXCLUDED.revision
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.WorkspaceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.PostId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.AccountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Platform });
+        command.Parameters.Add(new NpgsqlParameter { Value = StatusName(entry.Status) });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.ScheduledAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.At.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.PublishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Revision });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task RemoveAsync(string workspaceId, string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM postnext_calendar WHERE post_id = $1 AND account_id = $2 AND workspace_id = $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = postId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM postnext_calendar
+            WHERE workspace_id = $1 AND at >= $2 AND at < $3
+              AND ($4::text IS NULL OR account_id = $4)
+              AND ($5::text IS NULL OR platform = $5)
+              AND ($6::text IS NULL OR status = $6)
+              AND ($7::timestamptz IS NULL OR (at, post_id, account_id) > ($7, $8::text COLLATE "C", $9::text COLLATE "C"))
+            ORDER BY at, post_id COLLATE "C", account_id COLLATE "C"
+            LIMIT $10
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = query.WorkspaceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.From.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.To.ToUniversalTime() });
+        command.Parameters.Add(Text(query.AccountId));
+        command.Parameters.Add(Text(query.Platform));
+        command.Parameters.Add(Text(query.Status is { } status ? StatusName(status) : null));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.After?.At.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Text(query.After?.PostId));
+        command.Parameters.Add(Text(query.After?.AccountId));
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Limit + 1 });
+
+        var matches = new List<CalendarEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            matches.Add(new CalendarEntry(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                ParseStatus(reader.GetString(4)),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetInt64(8)));
+        }
+
+        return CalendarPaging.Page(matches, query.Limit);
+    }
+
+    public async Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT at FROM postnext_calendar
+            WHERE workspace_id = $1 AND account_id = $2 AND status IN ('scheduled', 'deferred') AND at >= $3 AND at < $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = from.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = to.ToUniversalTime() });
+        var times = new List<DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            times.Add(reader.GetFieldValue<DateTimeOffset>(0));
+        }
+
+        return times;
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    /// <summary>Statuses are stored by their API names (snake_case) so the table reads well in psql.</summary>
+    private static string StatusName(PublicationStatus status) => status.ToString().ToLowerInvariant();
+
+    private static PublicationStatus ParseStatus(string value) => Enum.Parse<PublicationStatus>(value, ignoreCase: true);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PostNext.Storage.Calendar;
+using PostNext.Storage.Sandbox;
+
+namespace PostNext.Storage;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>Our own tables in process memory: the embedded mode (nothing is kept).</summary>
+    public static IServiceCollection AddPostNextInMemoryStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ICalendarStore, InMemoryCalendarStore>();
+        services.TryAddSingleton<ISandboxStore, InMemorySandboxStore>();
+        return services;
+    }
+
+    /// <summary>Our own tables in PostgreSQL (cluster mode); needs <see cref="PostgresServiceCollectionExtensions.AddPostNextPostgres"/>.</summary>
+    public static IServiceCollection AddPostNextPostgresStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ICalendarStore, PostgresCalendarStore>();
+        services.TryAddSingleton<ISandboxStore, PostgresSandboxStore>();
+        return services;
+    }
+}

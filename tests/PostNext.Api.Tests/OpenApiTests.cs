@@ -1,0 +1,25 @@
+namespace PostNext.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class OpenApiTests(ApiHost api)
+{
+    [Fact]
+    public async Task Every_operation_is_named_summarized_tagged_and_lists_its_errors()
+    {
+        var document = JsonNode.Parse(await api.Http.GetStringAsync("openapi/v1.json"))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Where(op => op.Key is "get" or "post" or "put" or "patch" or "delete").Select(op => (Path: path.Key, Method: op.Key, Op: op.Value!)))
+            .ToList();
+
+        Assert.True(operations.Count >= 20, $"only {operations.Count} operations documented");
+        foreach (var (path, method, op) in operations.Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)))
+        {
+            Assert.False(string.IsNullOrEmpty(op["operationId"]?.GetValue<string>()), $"{method} {path} has no name");
+            Assert.False(string.IsNullOrEmpty(op["summary"]?.GetValue<string>()), $"{method} {path} has no summary");
+            Assert.NotEmpty(op["tags"]!.AsArray());
+            Assert.True(op["responses"]!.AsObject().Any(r => r.Key.StartsWith('4')), $"{method} {path} lists no error response");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("docs")).StatusCode);
+    }
+}

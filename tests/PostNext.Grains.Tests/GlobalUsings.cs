@@ -1,0 +1,4 @@
+global using Orleans;
+global using Orleans.Runtime;
+global using PostNext.Testing;
+global using Xunit;
