@@ -25,6 +25,8 @@ public sealed partial class PublicationGrain(
 {
     public const string ReminderName = "publish";
 
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
+
     /// <summary>The platform call running in this activation, if any; a tick that finds one does nothing.</summary>
     private Task? _inflight;
 
@@ -413,10 +415,14 @@ public sealed partial class PublicationGrain(
             S.PublishedAt, S.Revision));
     }
 
+    /// <summary>
+    /// Registers (or moves) the reminder to tick at <paramref name="at"/>. A first tick already in the past is skipped
+    /// by Orleans (it waits a whole period), so an overdue tick is placed a moment ahead instead.
+    /// </summary>
     private async Task ArmReminderAsync(DateTimeOffset at)
     {
         var due = at - time.GetUtcNow();
-        await this.RegisterOrUpdateReminder(ReminderName, due < TimeSpan.Zero ? TimeSpan.Zero : due, Options.ReminderPeriod);
+        await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, Options.ReminderPeriod);
     }
 
     private async Task DisarmReminderAsync()

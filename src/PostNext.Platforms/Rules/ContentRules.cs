@@ -55,7 +55,7 @@ public static class ContentRules
             yield return new(DescriptionTooLong, "text", Format($"The description (the post text) is {bytes:N0} bytes; {platform} allows {maxBytes:N0}."));
         }
 
-        if (Forbidden(text, limits) is { Length: > 0 } found)
+        if (ForbiddenCharactersIn(text, limits) is { Length: > 0 } found)
         {
             yield return new(TextInvalidCharacters, "text", $"Text contains {found}, which {platform} does not allow.");
         }
@@ -88,7 +88,7 @@ public static class ContentRules
             yield return new(TitleTooLong, "title", Format($"Title is {length:N0} characters; {platform} allows {maxLength:N0}."));
         }
 
-        if (Forbidden(title, limits) is { Length: > 0 } found)
+        if (ForbiddenCharactersIn(title, limits) is { Length: > 0 } found)
         {
             yield return new(TitleInvalidCharacters, "title", $"Title contains {found}, which {platform} does not allow.");
         }
@@ -145,14 +145,20 @@ public static class ContentRules
     private static bool IsHttpUrl(string? url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
-    private static string? TooMany(string platform, int count, int? max, string noun) => count <= (max ?? int.MaxValue)
-        ? null
-        : max == 0
+    private static string? TooMany(string platform, int count, int? max, string noun)
+    {
+        if (max is not int limit || count <= limit)
+        {
+            return null;
+        }
+
+        return limit == 0
             ? Format($"{platform} does not accept {noun}s; the post has {Quantity(count, noun)}.")
-            : Format($"The post has {Quantity(count, noun)}; {platform} allows {max:N0}.");
+            : Format($"The post has {Quantity(count, noun)}; {platform} allows {limit:N0}.");
+    }
 
     // The forbidden characters present, described for a message (e.g. "'<' (U+003C)"), or empty.
-    private static string Forbidden(string value, PlatformLimits limits) => string.Join(", ", limits.ForbiddenCharacters
+    private static string ForbiddenCharactersIn(string value, PlatformLimits limits) => string.Join(", ", limits.ForbiddenCharacters
         .Distinct()
         .Where(c => value.Contains(c, StringComparison.Ordinal))
         .Select(c => Format($"'{c}' (U+{(int)c:X4})")));

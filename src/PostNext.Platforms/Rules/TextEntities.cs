@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -35,7 +36,7 @@ public static class TextEntities
         index < text.Length && Rune.TryGetRuneAt(text, index, out var rune) && IsWord(rune);
 
     private static bool IsWordBefore(string text, int index) =>
-        index > 0 && Rune.DecodeLastFromUtf16(text.AsSpan(0, index), out var rune, out _) == System.Buffers.OperationStatus.Done
+        index > 0 && Rune.DecodeLastFromUtf16(text.AsSpan(0, index), out var rune, out _) == OperationStatus.Done
         && IsWord(rune);
 
     // Letters and marks of any script, digits, and connectors such as '_'.
