@@ -100,6 +100,34 @@ public sealed class PostsApiTests(ApiHost api)
     }
 
     [Fact]
+    public async Task A_post_breaking_platform_rules_lists_every_violation_per_target_and_stores_nothing()
+    {
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var fine = await api.CreateSandboxAccountAsync(ws, key, "fine");
+        var strict = await api.CreateSandboxAccountAsync(ws, key, "strict");
+        var media = Enumerable.Range(0, 11).Select(i => new { url = $"https://cdn.example.com/{i}.jpg", type = "image" }).ToArray();
+
+        var response = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, new
+        {
+            content = new { text = "ok" },
+            targets = new object[]
+            {
+                new { accountId = fine },
+                new { accountId = strict, overrides = new { text = new string('x', 10_001), media } },
+            },
+            schedule = new { at = Future() },
+        });
+
+        var problem = await ApiHost.JsonAsync(response, HttpStatusCode.UnprocessableEntity);
+        var violations = problem["violations"]!.AsArray();
+        Assert.Equal(2, violations.Count);
+        Assert.All(violations, v => Assert.Equal(strict, v!["accountId"]!.GetValue<string>()));
+        Assert.Contains(violations, v => v!["code"]!.GetValue<string>() == "text_too_long");
+        Assert.Contains(violations, v => v!["code"]!.GetValue<string>() == "too_many_media");
+        Assert.Equal(0, await CalendarCountAsync(ws, key));
+    }
+
+    [Fact]
     public async Task Bad_workspace_input_answers_400()
     {
         var badZone = await api.SendAsync(HttpMethod.Post, "/v1/workspaces", ApiHost.OperatorKey, new { name = "X", timeZone = "Nowhere/Land" });
