@@ -11,7 +11,7 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddPostNextGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName));
-        services.AddPostNextPlatforms();
+        services.AddPostNextPlatforms(configuration);
         return services;
     }
 }

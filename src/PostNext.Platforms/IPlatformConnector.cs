@@ -1,26 +1,70 @@
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
+using PostNext.Platforms.Common;
 
 namespace PostNext.Platforms;
 
-/// <summary>Publishes to one platform. Every connector has this shape, so reading one teaches all.</summary>
+/// <summary>
+/// One platform behind one interface: connect (OAuth), keep the token alive, publish, reconcile, read metrics.
+/// Every connector has this shape, so reading one teaches all.
+/// </summary>
 public interface IPlatformConnector
 {
     /// <summary>The platform id this connector serves (see <c>PlatformIds</c>).</summary>
     string Platform { get; }
 
+    /// <summary>The OAuth authorization URL a person opens to connect an account (PKCE challenge included where the platform supports it).</summary>
+    Uri BuildAuthorizeUrl(AuthorizeRequest request);
+
+    /// <summary>Exchanges an authorization code for tokens and reads who the account is.</summary>
+    Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken);
+
+    /// <summary>Refreshes an access token. A platform that sends no new refresh token leaves <see cref="TokenSet.RefreshToken"/> null: keep the old one.</summary>
+    Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken);
+
+    /// <summary>Revokes the token at the platform (on disconnect); best effort.</summary>
+    Task RevokeAsync(TokenSet current, CancellationToken cancellationToken);
+
     /// <summary>
     /// Publishes once. Never retries a create on its own: an outcome it cannot know is reported as
     /// <see cref="ErrorCategory.UnknownOutcome"/> so the caller reconciles before anything is re-sent.
+    /// Intermediate ids (a container, an upload session) are saved through <see cref="PublishRequest.Journal"/> before
+    /// the irreversible step, so reconciliation can look them up.
     /// </summary>
     Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Asks the platform whether an earlier attempt of this publication took effect.</summary>
+    /// <summary>Asks the platform whether an earlier attempt of this publication took effect (using its journal).</summary>
     Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Reads a published post's engagement.</summary>
+    Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Reads the account's audience (followers).</summary>
+    Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken);
 }
 
-/// <summary>One attempt to publish: the stable publication key, this attempt's id, who publishes and what.</summary>
-public sealed record PublishRequest(string PublicationKey, string AttemptId, PublishingIdentity Account, PostContent Content);
+/// <summary>
+/// One attempt to publish: the stable publication key, this attempt's id, who publishes and what, the checkpoints
+/// earlier attempts saved, and the journal to save new ones.
+/// </summary>
+public sealed record PublishRequest(
+    string PublicationKey,
+    string AttemptId,
+    PublishingIdentity Account,
+    PostContent Content,
+    IReadOnlyDictionary<string, string>? Checkpoints = null,
+    IPublishJournal? Journal = null)
+{
+    public string? Checkpoint(string key) => Checkpoints?.GetValueOrDefault(key);
+
+    public Task SaveCheckpointAsync(string key, string value) => Journal?.SaveAsync(key, value) ?? Task.CompletedTask;
+}
+
+/// <summary>Durably records a connector's intermediate ids (container id, upload session URL…) for this publication.</summary>
+public interface IPublishJournal
+{
+    Task SaveAsync(string key, string value);
+}
 
 public enum ReconcileState
 {
@@ -43,10 +87,24 @@ public sealed record ReconcileResult(ReconcileState State, PublishOutcome? Publi
     public static ReconcileResult Unknown(string detail) => new(ReconcileState.Unknown, null, detail);
 }
 
+/// <summary>A published post to read metrics for.</summary>
+public sealed record PostMetricsRequest(PublishingIdentity Account, string ExternalId, DateTimeOffset PublishedAt, PostContent Content);
+
+/// <summary>Metrics, or the classified reason they could not be read.</summary>
+public sealed record MetricsResult<T>(T? Value, PlatformError? Error)
+    where T : class
+{
+    public static MetricsResult<T> Ok(T value) => new(value, null);
+
+    public static MetricsResult<T> Failed(PlatformError error) => new(null, error);
+}
+
 /// <summary>The registered connectors, by platform id.</summary>
 public sealed class PlatformConnectors(IEnumerable<IPlatformConnector> connectors)
 {
     private readonly Dictionary<string, IPlatformConnector> _byPlatform = connectors.ToDictionary(c => c.Platform, StringComparer.Ordinal);
 
     public IPlatformConnector? Find(string platform) => _byPlatform.GetValueOrDefault(platform);
+
+    public IReadOnlyCollection<string> Platforms => _byPlatform.Keys;
 }

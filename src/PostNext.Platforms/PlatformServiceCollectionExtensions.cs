@@ -1,17 +1,71 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using PostNext.Platforms.Common;
 using PostNext.Platforms.Sandbox;
 
 namespace PostNext.Platforms;
 
 public static class PlatformServiceCollectionExtensions
 {
-    /// <summary>Every platform connector and the registry that finds them.</summary>
-    public static IServiceCollection AddPostNextPlatforms(this IServiceCollection services)
+    /// <summary>Every platform connector, its options (defaults overlaid by <c>PostNext:Platforms:&lt;id&gt;</c>) and HTTP client.</summary>
+    public static IServiceCollection AddPostNextPlatforms(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPlatformConnector, SandboxConnector>();
+        services.AddHttpClient(MediaFetcher.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
+        services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<PlatformConnectors>();
         return services;
+    }
+
+    /// <summary>
+    /// Registers one connector: its named options (the connector's defaults, then configuration) and a named HTTP
+    /// client whose resilience pipeline retries only reads. A create is never retried by the pipeline: that decision
+    /// belongs to the publication grain, which reconciles first.
+    /// </summary>
+    public static IServiceCollection AddConnector<TConnector>(
+        this IServiceCollection services, IConfiguration configuration, string platform, PlatformOptions defaults)
+        where TConnector : class, IPlatformConnector
+    {
+        services.AddOptions<PlatformOptions>(platform)
+            .Configure(o => Copy(defaults, o))
+            .Bind(configuration.GetSection($"{PlatformOptions.SectionPrefix}:{platform}"));
+        services.AddHttpClient(PlatformConnectorBase.HttpClientName(platform), c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .AddResilienceHandler(platform, pipeline =>
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = 2,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(200),
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get &&
+                        HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                });
+                pipeline.AddTimeout(defaults.RequestTimeout);
+            });
+        services.AddSingleton<IPlatformConnector, TConnector>();
+        return services;
+    }
+
+    private static void Copy(PlatformOptions from, PlatformOptions to)
+    {
+        to.ClientId = from.ClientId;
+        to.ClientSecret = from.ClientSecret;
+        to.ApiBaseUrl = from.ApiBaseUrl;
+        to.UploadBaseUrl = from.UploadBaseUrl;
+        to.AuthorizeUrl = from.AuthorizeUrl;
+        to.TokenUrl = from.TokenUrl;
+        to.RevokeUrl = from.RevokeUrl;
+        to.Scopes = from.Scopes;
+        to.ApiVersion = from.ApiVersion;
+        to.RequestTimeout = from.RequestTimeout;
+        to.PollInterval = from.PollInterval;
+        to.ProcessingTimeout = from.ProcessingTimeout;
+        to.ChunkSizeBytes = from.ChunkSizeBytes;
     }
 }

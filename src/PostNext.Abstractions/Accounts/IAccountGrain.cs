@@ -65,7 +65,10 @@ public sealed record SandboxBehaviour(
     [property: Id(1)] double FailureRate = 0,
     [property: Id(2)] double UnknownOutcomeRate = 0);
 
-/// <summary>Identity handed to a connector for one publish.</summary>
+/// <summary>
+/// Identity handed to a connector for one call: the platform's id for the account (a user id, a page id, a LinkedIn
+/// author URN, a channel id), its handle, and a current access token (redacted in logs).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishingIdentity")]
 public sealed record PublishingIdentity(
     [property: Id(0)] string AccountId,
@@ -73,7 +76,8 @@ public sealed record PublishingIdentity(
     [property: Id(2)] string ExternalId,
     [property: Id(3)] string Handle,
     [property: Id(4)] AccountStatus Status,
-    [property: Id(5)] SandboxBehaviour? Sandbox);
+    [property: Id(5)] SandboxBehaviour? Sandbox,
+    [property: Id(6)] Secret? AccessToken = null);
 
 /// <summary>One publication as the sandbox received it.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.SandboxReceipt")]

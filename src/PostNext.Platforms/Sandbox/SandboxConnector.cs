@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Platforms.Common;
 using PostNext.Storage.Sandbox;
 
 namespace PostNext.Platforms.Sandbox;
@@ -13,6 +14,8 @@ namespace PostNext.Platforms.Sandbox;
 /// </summary>
 public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
 {
+    private static readonly SandboxEngagement Engagement = new();
+
     /// <summary>Base of sandbox permalinks.</summary>
     public const string PermalinkBase = "https://sandbox.postnext.invalid";
 
@@ -47,6 +50,24 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
 
         return PublishOutcome.Success(externalId, permalink, receivedAt);
     }
+
+    /// <summary>Sandbox accounts are created directly; there is nothing to authorize.</summary>
+    public Uri BuildAuthorizeUrl(AuthorizeRequest request) =>
+        throw new NotSupportedException("Sandbox accounts need no connection: create them with POST …/accounts {\"platform\": \"sandbox\"}.");
+
+    public Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Sandbox accounts need no connection.");
+
+    /// <summary>Sandbox tokens never expire.</summary>
+    public Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken) => Task.FromResult(TokenRefresh.Ok(current));
+
+    public Task RevokeAsync(TokenSet current, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(MetricsResult<PostMetrics>.Ok(Engagement.PostAt(request, time.GetUtcNow())));
+
+    public Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
+        Task.FromResult(MetricsResult<AccountMetrics>.Ok(Engagement.AccountAt(account, time.GetUtcNow())));
 
     public async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {

@@ -1,0 +1,23 @@
+using PostNext.Abstractions;
+
+namespace PostNext.Platforms.Common;
+
+/// <summary>Tokens for one account. Secrets stay in <see cref="Secret"/> so they never reach a log.</summary>
+public sealed record TokenSet(Secret AccessToken, Secret? RefreshToken, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scopes = null);
+
+/// <summary>What a person needs to start connecting: where to send them, the state to bind, and the PKCE challenge.</summary>
+public sealed record AuthorizeRequest(string State, Uri RedirectUri, string? CodeChallenge);
+
+/// <summary>The callback's code with what the server kept: the redirect URI and the PKCE verifier.</summary>
+public sealed record CodeExchange(string Code, Uri RedirectUri, string? CodeVerifier);
+
+/// <summary>A connected account as the platform describes it, with its tokens.</summary>
+public sealed record ConnectedAccount(string ExternalId, string Handle, string? DisplayName, TokenSet Tokens);
+
+/// <summary>A refresh's result: new tokens, or a classified failure (auth = refresh failed for good).</summary>
+public sealed record TokenRefresh(TokenSet? Tokens, PlatformError? Error)
+{
+    public static TokenRefresh Ok(TokenSet tokens) => new(tokens, null);
+
+    public static TokenRefresh Failed(PlatformError error) => new(null, error);
+}
