@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PostNext.Grains.Accounts;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 
@@ -12,6 +13,7 @@ public static class GrainServiceCollectionExtensions
     {
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName));
         services.AddPostNextPlatforms(configuration);
+        services.AddSingleton<TokenVault>();
         return services;
     }
 }

@@ -12,6 +12,7 @@ using PostNext.Abstractions.Workspaces;
 using PostNext.Grains;
 using PostNext.Storage;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.DataProtection;
 using PostNext.Storage.Migrations;
 using PostNext.Storage.Sandbox;
 
@@ -58,6 +59,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
+            silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });
         return await DeployAsync(builder, calendar, sandbox);
     }
@@ -88,6 +90,8 @@ public sealed class SchedulingCluster : IAsyncDisposable
             });
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
+            silo.Services.AddSingleton(shared);
+            silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");
         });
         return await DeployAsync(builder, calendar, sandbox);
     }

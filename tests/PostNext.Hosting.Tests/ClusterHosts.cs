@@ -38,6 +38,7 @@ internal static class ClusterHosts
         "--urls=http://127.0.0.1:0",
         $"--ConnectionStrings:PostNext={connectionString}",
         $"--PostNext:OperatorKey={OperatorKey}",
+        "--PostNext:KeyRingSecret=test-key-ring-secret-0123456789",
         $"--PostNext:Cluster:ClusterId={clusterId}",
         "--PostNext:Cluster:AdvertisedIPAddress=127.0.0.1",
     ];

@@ -23,6 +23,14 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("GetPublishingIdentity")]
     Task<PublishingIdentity?> GetPublishingIdentityAsync();
 
+    /// <summary>New tokens for an existing account (OAuth reconnect or import); a missing refresh token keeps the stored one.</summary>
+    [Alias("Reconnect")]
+    Task<AccountView> ReconnectAsync(AccountTokens tokens, string handle, string? displayName);
+
+    /// <summary>Refreshes the access token now if it expires within the refresh margin (or <paramref name="force"/>).</summary>
+    [Alias("RefreshToken")]
+    Task<AccountView?> RefreshTokenAsync(bool force);
+
     /// <summary>The sandbox's record of what it received for this account, oldest first (sandbox accounts only).</summary>
     [Alias("GetSandboxReceived")]
     Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit);
@@ -44,7 +52,16 @@ public sealed record ConnectAccount(
     [property: Id(2)] string Handle,
     [property: Id(3)] string? DisplayName,
     [property: Id(4)] string? ExternalId,
-    [property: Id(5)] SandboxBehaviour? Sandbox);
+    [property: Id(5)] SandboxBehaviour? Sandbox,
+    [property: Id(6)] AccountTokens? Tokens = null);
+
+/// <summary>An account's OAuth tokens as they cross grain calls (secrets redacted in logs; encrypted at rest by the account grain).</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.AccountTokens")]
+public sealed record AccountTokens(
+    [property: Id(0)] Secret AccessToken,
+    [property: Id(1)] Secret? RefreshToken,
+    [property: Id(2)] DateTimeOffset? ExpiresAt,
+    [property: Id(3)] IReadOnlyList<string>? Scopes);
 
 [GenerateSerializer, Immutable, Alias("PostNext.AccountView")]
 public sealed record AccountView(
@@ -56,7 +73,9 @@ public sealed record AccountView(
     [property: Id(5)] string ExternalId,
     [property: Id(6)] AccountStatus Status,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] SandboxBehaviour? Sandbox);
+    [property: Id(8)] SandboxBehaviour? Sandbox,
+    [property: Id(9)] DateTimeOffset? TokenExpiresAt = null,
+    [property: Id(10)] string? StatusReason = null);
 
 /// <summary>How a sandbox account behaves, so failure handling can be exercised with no external account.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.SandboxBehaviour")]

@@ -31,6 +31,10 @@ public interface IPublicationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
+    /// <summary>Durably records a connector's intermediate id (container, upload session…) for the current attempt's publication.</summary>
+    [Alias("SaveCheckpoint")]
+    Task SaveCheckpointAsync(string attemptId, string key, string value);
+
     /// <summary>Applies the outcome of an attempt started by this grain; ignored when the attempt is not the current one.</summary>
     [Alias("CompleteAttempt")]
     Task CompleteAttemptAsync(string attemptId, PublishOutcome outcome);

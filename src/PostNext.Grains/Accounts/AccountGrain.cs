@@ -1,18 +1,37 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
+using PostNext.Abstractions.Posts;
+using PostNext.Grains.Scheduling;
+using PostNext.Platforms;
+using PostNext.Platforms.Common;
 using PostNext.Storage.Sandbox;
 
 namespace PostNext.Grains.Accounts;
 
-public sealed class AccountGrain(
+/// <summary>
+/// One connected account: identity, connection status and tokens (encrypted at rest). Refreshes its token ahead of
+/// expiry on its own reminder and before any publish; when a refresh fails for good it becomes
+/// <c>reconnect_required</c> and its publications fail with an auth error at their time.
+/// </summary>
+public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
     ISandboxStore sandbox,
-    TimeProvider time) : Grain, IAccountGrain
+    TokenVault vault,
+    PlatformConnectors connectors,
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
+    public const string RefreshReminder = "token-refresh";
+
     private string Id => this.GetPrimaryKeyString();
 
-    private bool Exists => state.RecordExists && state.State.Status != AccountStatus.Removed;
+    private AccountState S => state.State;
+
+    private bool Exists => state.RecordExists && S.Status != AccountStatus.Removed;
 
     public async Task<AccountView> ConnectAsync(ConnectAccount command)
     {
@@ -21,6 +40,7 @@ public sealed class AccountGrain(
             throw new InvalidOperationException($"Account {Id} already exists.");
         }
 
+        var now = time.GetUtcNow();
         state.State = new AccountState
         {
             WorkspaceId = command.WorkspaceId,
@@ -29,14 +49,44 @@ public sealed class AccountGrain(
             DisplayName = command.DisplayName,
             ExternalId = command.ExternalId ?? (command.Platform == PlatformIds.Sandbox ? "sandbox-" + Id : command.Handle),
             Status = AccountStatus.Connected,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = now,
             Sandbox = command.Platform == PlatformIds.Sandbox ? command.Sandbox ?? new SandboxBehaviour() : null,
+            Tokens = command.Tokens is null ? null : vault.Protect(command.Tokens, null, now),
         };
         await state.WriteStateAsync();
+        await ArmRefreshAsync();
         return View();
     }
 
     public Task<AccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
+
+    public async Task<AccountView> ReconnectAsync(AccountTokens tokens, string handle, string? displayName)
+    {
+        if (!Exists)
+        {
+            throw new InvalidOperationException($"Account {Id} does not exist.");
+        }
+
+        S.Tokens = vault.Protect(tokens, S.Tokens, time.GetUtcNow());
+        S.Handle = handle;
+        S.DisplayName = displayName ?? S.DisplayName;
+        S.Status = AccountStatus.Connected;
+        S.StatusReason = null;
+        await state.WriteStateAsync();
+        await ArmRefreshAsync();
+        return View();
+    }
+
+    public async Task<AccountView?> RefreshTokenAsync(bool force)
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        await EnsureFreshTokenAsync(force);
+        return View();
+    }
 
     public async Task RemoveAsync()
     {
@@ -45,18 +95,141 @@ public sealed class AccountGrain(
             return;
         }
 
-        state.State.Status = AccountStatus.Removed;
+        if (S.Tokens is not null && connectors.Find(S.Platform) is { } connector)
+        {
+            try
+            {
+                var tokens = vault.Unprotect(S.Tokens);
+                await connector.RevokeAsync(new TokenSet(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt), CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PlatformException or NotSupportedException)
+            {
+                LogRevokeFailed(Id, ex.Message);
+            }
+        }
+
+        S.Status = AccountStatus.Removed;
+        S.Tokens = null;
         await state.WriteStateAsync();
+        await DisarmRefreshAsync();
     }
 
-    public Task<PublishingIdentity?> GetPublishingIdentityAsync() => Task.FromResult(Exists
-        ? new PublishingIdentity(Id, state.State.Platform, state.State.ExternalId, state.State.Handle, state.State.Status, state.State.Sandbox)
-        : null);
+    public async Task<PublishingIdentity?> GetPublishingIdentityAsync()
+    {
+        if (!Exists)
+        {
+            return null;
+        }
+
+        await EnsureFreshTokenAsync(force: false);
+        var token = S.Tokens is null ? null : vault.Unprotect(S.Tokens).AccessToken;
+        return new PublishingIdentity(Id, S.Platform, S.ExternalId, S.Handle, S.Status, S.Sandbox, token);
+    }
 
     public async Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit) =>
-        Exists && state.State.Platform == PlatformIds.Sandbox ? await sandbox.ListAsync(Id, limit) : [];
+        Exists && S.Platform == PlatformIds.Sandbox ? await sandbox.ListAsync(Id, limit) : [];
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RefreshReminder)
+        {
+            return;
+        }
+
+        if (!Exists || S.Tokens is null || S.Status != AccountStatus.Connected)
+        {
+            await DisarmRefreshAsync();
+            return;
+        }
+
+        await EnsureFreshTokenAsync(force: false);
+    }
+
+    /// <summary>Refreshes when the token expires within the margin. Failure for good → reconnect_required; a transient failure keeps the current token.</summary>
+    private async Task EnsureFreshTokenAsync(bool force)
+    {
+        if (S.Tokens is not { } stored || S.Status != AccountStatus.Connected)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var due = stored.ExpiresAt is { } expires && expires - now <= options.Value.TokenRefreshAhead;
+        if (!force && !due)
+        {
+            return;
+        }
+
+        var connector = connectors.Find(S.Platform);
+        if (connector is null)
+        {
+            return;
+        }
+
+        var current = vault.Unprotect(stored);
+        TokenRefresh result;
+        try
+        {
+            result = await connector.RefreshTokenAsync(new TokenSet(current.AccessToken, current.RefreshToken, current.ExpiresAt, current.Scopes), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            result = TokenRefresh.Failed(new PlatformError(ErrorCategory.Transient, ex.Message));
+        }
+
+        if (result.Tokens is { } fresh)
+        {
+            S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
+            await state.WriteStateAsync();
+            await ArmRefreshAsync();
+            return;
+        }
+
+        var error = result.Error!;
+        if (error.Category == ErrorCategory.Auth || (stored.ExpiresAt is { } exp && exp <= now && error.Category != ErrorCategory.Transient))
+        {
+            S.Status = AccountStatus.ReconnectRequired;
+            S.StatusReason = $"Token refresh failed: {error.Message}";
+            await state.WriteStateAsync();
+            await DisarmRefreshAsync();
+            LogReconnectRequired(Id, S.Platform);
+            return;
+        }
+
+        // Transient: try again shortly (the reminder period), the current token may still work.
+        LogRefreshDeferred(Id, error.Message);
+    }
+
+    private async Task ArmRefreshAsync()
+    {
+        if (S.Tokens?.ExpiresAt is not { } expires || S.Status != AccountStatus.Connected)
+        {
+            await DisarmRefreshAsync();
+            return;
+        }
+
+        var due = expires - options.Value.TokenRefreshAhead - time.GetUtcNow();
+        await this.RegisterOrUpdateReminder(RefreshReminder, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, options.Value.ReminderPeriod);
+    }
+
+    private async Task DisarmRefreshAsync()
+    {
+        if (await this.GetReminder(RefreshReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     private AccountView View() => new(
-        Id, state.State.WorkspaceId, state.State.Platform, state.State.Handle, state.State.DisplayName,
-        state.State.ExternalId, state.State.Status, state.State.CreatedAt, state.State.Sandbox);
+        Id, S.WorkspaceId, S.Platform, S.Handle, S.DisplayName, S.ExternalId, S.Status, S.CreatedAt, S.Sandbox,
+        S.Tokens?.ExpiresAt, S.StatusReason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} ({Platform}) needs to be reconnected: its token could not be refreshed")]
+    private partial void LogReconnectRequired(string accountId, string platform);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: token refresh failed transiently ({Reason}); will retry")]
+    private partial void LogRefreshDeferred(string accountId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: revoking the token at the platform failed ({Reason})")]
+    private partial void LogRevokeFailed(string accountId, string reason);
 }

@@ -20,4 +20,24 @@ public sealed class AccountState
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
 
     [Id(7)] public SandboxBehaviour? Sandbox { get; set; }
+
+    /// <summary>The tokens, encrypted with Data Protection; never stored in plain text.</summary>
+    [Id(8)] public StoredTokens? Tokens { get; set; }
+
+    /// <summary>Why the account needs attention (e.g. the refresh failure), for people.</summary>
+    [Id(9)] public string? StatusReason { get; set; }
+}
+
+[GenerateSerializer, Alias("PostNext.StoredTokens")]
+public sealed class StoredTokens
+{
+    [Id(0)] public string ProtectedAccessToken { get; set; } = "";
+
+    [Id(1)] public string? ProtectedRefreshToken { get; set; }
+
+    [Id(2)] public DateTimeOffset? ExpiresAt { get; set; }
+
+    [Id(3)] public List<string> Scopes { get; set; } = [];
+
+    [Id(4)] public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -25,6 +25,8 @@ public sealed partial class PublicationGrain(
 {
     public const string ReminderName = "publish";
 
+    private const int MaxCheckpoints = 32;
+
     private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
     /// <summary>The platform call running in this activation, if any; a tick that finds one does nothing.</summary>
@@ -194,6 +196,22 @@ public sealed partial class PublicationGrain(
         }
     }
 
+    public async Task SaveCheckpointAsync(string attemptId, string key, string value)
+    {
+        if (!Exists || S.CurrentAttempt?.Id != attemptId)
+        {
+            throw new InvalidOperationException("The attempt is no longer current; its checkpoint is refused.");
+        }
+
+        if (S.Checkpoints.Count >= MaxCheckpoints && !S.Checkpoints.ContainsKey(key))
+        {
+            throw new InvalidOperationException($"A publication keeps at most {MaxCheckpoints} checkpoints.");
+        }
+
+        S.Checkpoints[key] = value;
+        await state.WriteStateAsync();
+    }
+
     public async Task CompleteAttemptAsync(string attemptId, PublishOutcome outcome)
     {
         if (!Exists || S.CurrentAttempt?.Id != attemptId || S.Status is not (PublicationStatus.Publishing or PublicationStatus.Unconfirmed))
@@ -360,7 +378,8 @@ public sealed partial class PublicationGrain(
             return null;
         }
 
-        return (connector, new PublishRequest(this.GetPrimaryKeyString(), attemptId, identity, S.Content));
+        var journal = new GrainJournal(this.AsReference<IPublicationGrain>(), attemptId);
+        return (connector, new PublishRequest(this.GetPrimaryKeyString(), attemptId, identity, S.Content, new Dictionary<string, string>(S.Checkpoints), journal));
     }
 
     private async Task MarkPublishedAsync(PublishOutcome outcome)
@@ -431,6 +450,12 @@ public sealed partial class PublicationGrain(
         {
             await this.UnregisterReminder(reminder);
         }
+    }
+
+    /// <summary>Saves checkpoints through a grain call, so the write happens in a request turn of this grain.</summary>
+    private sealed class GrainJournal(IPublicationGrain self, string attemptId) : IPublishJournal
+    {
+        public Task SaveAsync(string key, string value) => self.SaveCheckpointAsync(attemptId, key, value);
     }
 
     private PublicationView View() => new(

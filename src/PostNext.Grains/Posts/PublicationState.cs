@@ -46,6 +46,9 @@ public sealed class PublicationState
     [Id(18)] public long Revision { get; set; }
 
     [Id(19)] public bool Deleted { get; set; }
+
+    /// <summary>Intermediate ids a connector saved before its irreversible step (bounded), kept across attempts for reconciliation.</summary>
+    [Id(20)] public Dictionary<string, string> Checkpoints { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("PostNext.PublishAttempt")]

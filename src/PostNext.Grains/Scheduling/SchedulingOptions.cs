@@ -26,6 +26,9 @@ public sealed class SchedulingOptions
     /// <summary>Reconciliations that cannot tell before the publication fails as an unknown outcome for a person to check.</summary>
     public int MaxReconcileAttempts { get; set; } = 20;
 
+    /// <summary>Tokens are refreshed this long before they expire (on the account's reminder, and before any publish).</summary>
+    public TimeSpan TokenRefreshAhead { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How far ahead queue mode looks for a free slot.</summary>
     public TimeSpan QueueLookahead { get; set; } = TimeSpan.FromDays(8 * 7);
 }

@@ -5,6 +5,7 @@ using PostNext.Abstractions;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.Storage;
+using PostNext.Storage.DataProtection;
 using PostNext.Grains;
 
 namespace PostNext.Silo.Hosting;
@@ -14,6 +15,9 @@ public static class SiloConfiguration
 {
     /// <summary>The ADO.NET invariant name of Npgsql.</summary>
     public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>The secret that encrypts the Data Protection key ring in cluster mode.</summary>
+    public const string KeyRingSecretSetting = "PostNext:KeyRingSecret";
 
     public static WebApplicationBuilder AddPostNextSilo(this WebApplicationBuilder builder)
     {
@@ -29,10 +33,20 @@ public static class SiloConfiguration
         if (mode == RunMode.Cluster)
         {
             builder.Services.AddPostNextPostgresStores();
+            var keyRingSecret = configuration[KeyRingSecretSetting];
+            if (string.IsNullOrWhiteSpace(keyRingSecret) || keyRingSecret.Trim().Length < KeyRingSecret.MinimumLength)
+            {
+                throw new InvalidOperationException(
+                    $"Cluster mode encrypts account tokens with a key ring kept in PostgreSQL, itself encrypted: set {KeyRingSecretSetting} " +
+                    $"(environment PostNext__KeyRingSecret) to a secret of at least {KeyRingSecret.MinimumLength} characters, the same on every silo.");
+            }
+
+            builder.Services.AddPostNextDataProtection(persistInPostgres: true, keyRingSecret.Trim());
         }
         else
         {
             builder.Services.AddPostNextInMemoryStores();
+            builder.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         }
 
         builder.Services.AddPostNextGrains(configuration);
