@@ -50,6 +50,7 @@ public static class ApiExtensions
         endpoints.MapAccountsApi();
         endpoints.MapPostsApi();
         endpoints.MapCalendarApi();
+        endpoints.MapOAuthApi();
         return endpoints;
     }
 }

@@ -14,6 +14,7 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName));
         services.AddPostNextPlatforms(configuration);
         services.AddSingleton<TokenVault>();
+        services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.SectionName));
         return services;
     }
 }

@@ -49,6 +49,7 @@ public sealed class WorkspaceAccessTests(ApiHost api)
         { "POST", "/api-keys" },
         { "DELETE", "/api-keys/{key}" },
         { "POST", "/accounts" },
+        { "POST", "/accounts/connect" },
         { "GET", "/accounts" },
         { "GET", "/accounts/{account}" },
         { "DELETE", "/accounts/{account}" },

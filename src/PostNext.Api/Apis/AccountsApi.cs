@@ -10,6 +10,8 @@ using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
+using PostNext.Platforms.Common;
+using System.Security.Cryptography;
 
 namespace PostNext.Api.Apis;
 
@@ -23,9 +25,14 @@ public static class AccountsApi
     {
         var accounts = endpoints.MapWorkspaceGroup().MapGroup("/accounts").WithTags("Accounts");
         accounts.MapPost("/", ConnectAsync)
-            .WithName("CreateAccount").WithSummary("Connect an account ('sandbox' needs no credentials).")
+            .WithName("CreateAccount").WithSummary("Add a sandbox account, or import an account whose tokens you hold (reconnects it if it exists).")
             .Accepts<ConnectAccountRequest>("application/json")
             .Produces<AccountResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
+        accounts.MapPost("/connect", StartConnectAsync)
+            .WithName("ConnectAccount")
+            .WithSummary("Start connecting an account through the platform's OAuth page: answers the authorize URL and a single-use state.")
+            .Accepts<StartConnectRequest>("application/json")
+            .Produces<StartConnectResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status400BadRequest);
         accounts.MapGet("/", ListAsync)
             .WithName("ListAccounts").WithSummary("List the workspace's accounts.").Produces<AccountListResponse>();
         accounts.MapGet("/{accountId}", GetAsync)
@@ -74,7 +81,19 @@ public static class AccountsApi
         }
         else if (platform != PlatformIds.Sandbox)
         {
-            errors.Add("platform", $"Connecting {platform} accounts needs its platform connector, which this release does not include yet; use 'sandbox'.");
+            if (string.IsNullOrWhiteSpace(body.AccessToken))
+            {
+                errors.Add("accessToken", $"Importing a {platform} account needs its accessToken (or connect it with POST …/accounts/connect).");
+            }
+
+            if (string.IsNullOrWhiteSpace(body.ExternalId))
+            {
+                errors.Add("externalId", $"Importing a {platform} account needs the platform's id for it (user id, page id, author URN or channel id).");
+            }
+        }
+        else if (body.AccessToken is not null)
+        {
+            errors.Add("accessToken", "Sandbox accounts take no tokens.");
         }
 
         var handle = body.Handle?.Trim().TrimStart('@');
@@ -95,9 +114,18 @@ public static class AccountsApi
         }
 
         var ws = http.Workspace().Id;
+        var tokens = body.AccessToken is null
+            ? null
+            : new AccountTokens(new Secret(body.AccessToken.Trim()), body.RefreshToken is null ? null : new Secret(body.RefreshToken.Trim()), body.ExpiresAt, null);
+        if (tokens is not null && await FindByExternalIdAsync(grains, ws, platform!, body.ExternalId!.Trim()) is { } existing)
+        {
+            var reconnected = await grains.GetGrain<IAccountGrain>(existing).ReconnectAsync(tokens, handle!, body.DisplayName?.Trim());
+            return TypedResults.Ok(reconnected.ToResponse());
+        }
+
         var id = Ids.New(Ids.Account);
         var account = await grains.GetGrain<IAccountGrain>(id).ConnectAsync(
-            new ConnectAccount(ws, platform!, handle!, body.DisplayName?.Trim(), body.ExternalId?.Trim(), sandbox));
+            new ConnectAccount(ws, platform!, handle!, body.DisplayName?.Trim(), body.ExternalId?.Trim(), sandbox, tokens));
         try
         {
             await grains.GetGrain<IWorkspaceGrain>(ws).AddAccountAsync(id);
@@ -109,6 +137,46 @@ public static class AccountsApi
         }
 
         return TypedResults.Created($"/v1/workspaces/{ws}/accounts/{id}", account.ToResponse());
+    }
+
+    private static async Task<string?> FindByExternalIdAsync(IGrainFactory grains, string ws, string platform, string externalId)
+    {
+        var ids = await grains.GetGrain<IWorkspaceGrain>(ws).GetAccountIdsAsync();
+        var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IAccountGrain>(id).GetAsync()));
+        return accounts.FirstOrDefault(a => a is not null && a.Platform == platform && a.ExternalId == externalId)?.Id;
+    }
+
+    private static async Task<IResult> StartConnectAsync(HttpContext http, IGrainFactory grains)
+    {
+        var (body, _, error) = await JsonBody.ReadAsync<StartConnectRequest>(http.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new RequestErrors();
+        var platform = body!.Platform?.Trim().ToLowerInvariant();
+        if (!PlatformIds.IsKnown(platform) || platform == PlatformIds.Sandbox)
+        {
+            errors.Add("platform", $"Connect one of: {string.Join(", ", PlatformIds.All.Where(p => p != PlatformIds.Sandbox))} (sandbox accounts need no connection).");
+        }
+
+        if (!Uri.TryCreate(body.RedirectUri, UriKind.Absolute, out var redirect) ||
+            !(redirect.Scheme == Uri.UriSchemeHttps || (redirect.Scheme == Uri.UriSchemeHttp && redirect.IsLoopback)))
+        {
+            errors.Add("redirectUri", "An absolute https URL (http only on loopback) registered with the platform app is required.");
+        }
+
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var state = Pkce.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var start = await grains.GetGrain<IConnectionGrain>(state).StartAsync(http.Workspace().Id, platform!, redirect!);
+        return start.AuthorizeUrl is null
+            ? Problems.BadRequest(start.Error ?? "The connection could not be started.")
+            : TypedResults.Ok(new StartConnectResponse(start.AuthorizeUrl.ToString(), state, start.ExpiresAt));
     }
 
     private static SandboxBehaviour? ReadSandbox(SandboxSettings? settings, RequestErrors errors)

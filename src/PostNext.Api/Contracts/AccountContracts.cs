@@ -1,12 +1,27 @@
 namespace PostNext.Api.Contracts;
 
-public sealed record ConnectAccountRequest(string? Platform, string? Handle, string? DisplayName, string? ExternalId, SandboxSettings? Sandbox);
+/// <summary>
+/// A sandbox account (<c>platform: "sandbox"</c>), or an account whose tokens an operator already holds
+/// (<c>accessToken</c>, <c>refreshToken?</c>, <c>expiresAt?</c> and the platform's <c>externalId</c> for it).
+/// </summary>
+public sealed record ConnectAccountRequest(
+    string? Platform, string? Handle, string? DisplayName, string? ExternalId, SandboxSettings? Sandbox,
+    string? AccessToken, string? RefreshToken, DateTimeOffset? ExpiresAt);
+
+/// <summary>Start connecting through the platform's OAuth page; the platform sends the person back to <c>redirectUri</c>.</summary>
+public sealed record StartConnectRequest(string? Platform, string? RedirectUri);
+
+/// <summary>Where to send the person, and the single-use state that binds the callback to this workspace.</summary>
+public sealed record StartConnectResponse(string AuthorizeUrl, string State, DateTimeOffset ExpiresAt);
+
+public sealed record ConnectedAccountResponse(AccountResponse Account, bool Reconnected);
 
 /// <summary>Sandbox behaviour: latency per publish, the share of publishes that fail transiently, and the share whose answer is lost after the post was received.</summary>
 public sealed record SandboxSettings(int? LatencyMs, double? FailureRate, double? UnknownOutcomeRate);
 
 public sealed record AccountResponse(
-    string Id, string Platform, string Handle, string? DisplayName, string ExternalId, string Status, DateTimeOffset CreatedAt, SandboxSettings? Sandbox);
+    string Id, string Platform, string Handle, string? DisplayName, string ExternalId, string Status, DateTimeOffset CreatedAt, SandboxSettings? Sandbox,
+    DateTimeOffset? TokenExpiresAt, string? StatusReason);
 
 public sealed record AccountListResponse(IReadOnlyList<AccountResponse> Accounts);
 

@@ -15,7 +15,8 @@ public static class ApiMapping
 
     public static AccountResponse ToResponse(this AccountView a) => new(
         a.Id, a.Platform, a.Handle, a.DisplayName, a.ExternalId, ApiNames.Of(a.Status), a.CreatedAt,
-        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate) : null);
+        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate) : null,
+        a.TokenExpiresAt, a.StatusReason);
 
     public static PostResponse ToResponse(this PostView p) => new(
         p.Id, ApiNames.Of(p.Status), ToDto(p.Content), p.Targets.Select(ToResponse).ToList(), p.TimeZone, p.ScheduleMode,
