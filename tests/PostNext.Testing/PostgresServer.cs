@@ -88,6 +88,39 @@ public sealed class PostgresServer : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>A plain-SQL dump of one database (pg_dump), to check what is stored at rest.</summary>
+    public async Task<string> DumpAsync(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var pgDump = _binDirectory is null ? "pg_dump" : Path.Combine(_binDirectory, "pg_dump");
+        var start = new ProcessStartInfo(pgDump)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", builder.Username ?? "postgres", "--no-owner", builder.Database! })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (builder.Password is { } password)
+        {
+            start.Environment["PGPASSWORD"] = password;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump failed: {await error}");
+        }
+
+        return await output;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
