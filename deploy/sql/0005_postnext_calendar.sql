@@ -20,3 +20,8 @@ CREATE INDEX postnext_calendar_by_workspace_time
 -- Pending publications of one account (queue slots, sweeps).
 CREATE INDEX postnext_calendar_by_account_status
     ON postnext_calendar (account_id, status, at);
+
+-- The sweeper: publications not yet final whose time has passed, across workspaces.
+CREATE INDEX postnext_calendar_open_by_time
+    ON postnext_calendar (at)
+    WHERE status IN ('scheduled', 'deferred', 'publishing', 'unconfirmed');

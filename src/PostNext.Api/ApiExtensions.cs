@@ -50,7 +50,9 @@ public static class ApiExtensions
         endpoints.MapAccountsApi();
         endpoints.MapPostsApi();
         endpoints.MapCalendarApi();
+        endpoints.MapAnalyticsApi();
         endpoints.MapOAuthApi();
+        endpoints.MapWebhooksApi();
         return endpoints;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PostNext.Grains.Accounts;
+using PostNext.Grains.Analytics;
+using PostNext.Grains.Limits;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 
@@ -14,7 +16,10 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<SchedulingOptions>().Bind(configuration.GetSection(SchedulingOptions.SectionName));
         services.AddPostNextPlatforms(configuration);
         services.AddSingleton<TokenVault>();
+        services.AddSingleton<PublishThrottle>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.SectionName));
+        services.AddPostNextAnalytics(configuration);
         return services;
     }
 }

@@ -2,9 +2,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Polly;
 using PostNext.Platforms.Common;
+using PostNext.Abstractions.Platforms;
+using PostNext.Platforms.Facebook;
+using PostNext.Platforms.Instagram;
+using PostNext.Platforms.LinkedIn;
 using PostNext.Platforms.Sandbox;
+using PostNext.Platforms.TikTok;
+using PostNext.Platforms.YouTube;
+using PostNext.Platforms.X;
 
 namespace PostNext.Platforms;
 
@@ -18,6 +26,12 @@ public static class PlatformServiceCollectionExtensions
         services.AddHttpClient(MediaFetcher.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
         services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<PlatformConnectors>();
+        services.AddConnector<XConnector>(configuration, PlatformIds.X, XConnector.Defaults);
+        services.AddConnector<LinkedInConnector>(configuration, PlatformIds.LinkedIn, LinkedInConnector.Defaults);
+        services.AddConnector<FacebookConnector>(configuration, PlatformIds.Facebook, FacebookConnector.Defaults);
+        services.AddConnector<InstagramConnector>(configuration, PlatformIds.Instagram, InstagramConnector.Defaults);
+        services.AddConnector<TikTokConnector>(configuration, PlatformIds.TikTok, TikTokConnector.Defaults);
+        services.AddConnector<YouTubeConnector>(configuration, PlatformIds.YouTube, YouTubeConnector.Defaults);
         return services;
     }
 
@@ -33,9 +47,16 @@ public static class PlatformServiceCollectionExtensions
         services.AddOptions<PlatformOptions>(platform)
             .Configure(o => Copy(defaults, o))
             .Bind(configuration.GetSection($"{PlatformOptions.SectionPrefix}:{platform}"));
+        if (services.Any(d => d.ServiceType == typeof(IPlatformConnector) && d.ImplementationType == typeof(TConnector)))
+        {
+            // Registered already: the defaults above are layered on, the client and connector stay single.
+            return services;
+        }
+
         services.AddHttpClient(PlatformConnectorBase.HttpClientName(platform), c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddResilienceHandler(platform, pipeline =>
+            .AddResilienceHandler(platform, (pipeline, context) =>
             {
+                var configured = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PlatformOptions>>();
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = 2,
@@ -46,7 +67,11 @@ public static class PlatformServiceCollectionExtensions
                         args.Outcome.Result?.RequestMessage?.Method == HttpMethod.Get &&
                         HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                 });
-                pipeline.AddTimeout(defaults.RequestTimeout);
+                // The configured timeout, read per call, so PostNext:Platforms:<id>:RequestTimeout applies.
+                pipeline.AddTimeout(new HttpTimeoutStrategyOptions
+                {
+                    TimeoutGenerator = _ => ValueTask.FromResult(configured.Get(platform).RequestTimeout),
+                });
             });
         services.AddSingleton<IPlatformConnector, TConnector>();
         return services;

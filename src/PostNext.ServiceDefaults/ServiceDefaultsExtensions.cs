@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.ServiceDefaults.Health;
+using PostNext.ServiceDefaults.RateLimiting;
 using PostNext.ServiceDefaults.Security;
 using PostNext.Storage;
 
@@ -34,6 +35,7 @@ public static class ServiceDefaultsExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyDefaults.OperatorPolicy, policy => policy.RequireRole(ApiKeyDefaults.OperatorRole));
 
+        services.AddPostNextApiRateLimiting(configuration);
         services.AddSingleton<Readiness>();
         services.AddHostedService<ShutdownReadinessWatcher>();
         services.AddHostedService<StartupBanner>();
@@ -55,6 +57,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapPostNextHealth();
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PostNext.Storage.Analytics;
 using PostNext.Storage.Calendar;
 using PostNext.Storage.Sandbox;
 
@@ -12,6 +13,7 @@ public static class StoreServiceCollectionExtensions
     {
         services.TryAddSingleton<ICalendarStore, InMemoryCalendarStore>();
         services.TryAddSingleton<ISandboxStore, InMemorySandboxStore>();
+        services.TryAddSingleton<IMetricsStore, InMemoryMetricsStore>();
         return services;
     }
 
@@ -20,6 +22,7 @@ public static class StoreServiceCollectionExtensions
     {
         services.TryAddSingleton<ICalendarStore, PostgresCalendarStore>();
         services.TryAddSingleton<ISandboxStore, PostgresSandboxStore>();
+        services.TryAddSingleton<IMetricsStore, PostgresMetricsStore>();
         return services;
     }
 }

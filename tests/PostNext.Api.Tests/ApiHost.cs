@@ -22,6 +22,11 @@ public sealed class ApiHost : IAsyncLifetime
             $"--PostNext:Cluster:SiloPort={FreePort.Next()}",
             $"--PostNext:Cluster:GatewayPort={FreePort.Next()}",
             "--PostNext:Scheduling:ReminderPeriod=00:01:00",
+            "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
+            "--PostNext:ApiRateLimit:Burst=100000",
+            "--PostNext:Webhooks:AllowPrivateNetworks=true",
+            "--PostNext:Webhooks:InitialRetryDelay=00:00:00.200",
+            "--PostNext:Webhooks:MaxRetryDelay=00:00:01",
             "--Logging:LogLevel:Default=Warning",
         ];
         _host = await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));

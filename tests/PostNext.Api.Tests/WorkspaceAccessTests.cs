@@ -56,6 +56,7 @@ public sealed class WorkspaceAccessTests(ApiHost api)
         { "PUT", "/accounts/{account}/queue" },
         { "GET", "/accounts/{account}/queue" },
         { "GET", "/accounts/{account}/sandbox/received" },
+        { "GET", "/accounts/{account}/limits" },
         { "POST", "/posts" },
         { "GET", "/posts/{post}" },
         { "PATCH", "/posts/{post}" },

@@ -41,6 +41,8 @@ public sealed class SchedulingCluster : IAsyncDisposable
 
     public static Dictionary<string, string?> FastScheduling => new()
     {
+        ["PostNext:Scheduling:SweepPeriod"] = "00:00:03",
+        ["PostNext:Scheduling:SweepGrace"] = "00:00:02",
         ["PostNext:Scheduling:ReminderPeriod"] = "00:00:05",
         ["PostNext:Scheduling:LateAfter"] = "00:00:02",
         ["PostNext:Scheduling:RetryBaseDelay"] = "00:00:01",
@@ -48,11 +50,17 @@ public sealed class SchedulingCluster : IAsyncDisposable
     };
 
     /// <summary>In-memory storage, reminders and tables (shared by the silos of this process).</summary>
-    public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2)
+    public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2, IDictionary<string, string?>? settings = null)
     {
         var calendar = new InMemoryCalendarStore();
         var sandbox = new InMemorySandboxStore();
-        var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), FastScheduling);
+        var all = FastScheduling;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), all);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Grains);
@@ -65,7 +73,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
     }
 
     /// <summary>The Orleans ADO.NET providers and our tables on PostgreSQL; the same service id finds the same data after a restart.</summary>
-    public static async Task<SchedulingCluster> StartOnPostgresAsync(string connectionString, string serviceId, short silos = 1)
+    public static async Task<SchedulingCluster> StartOnPostgresAsync(string connectionString, string serviceId, short silos = 1, IDictionary<string, string?>? settings = null)
     {
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
@@ -75,7 +83,13 @@ public sealed class SchedulingCluster : IAsyncDisposable
         var shared = NpgsqlDataSource.Create(connectionString);
         var calendar = new PostgresCalendarStore(shared);
         var sandbox = new PostgresSandboxStore(shared);
-        var builder = NewBuilder(silos, serviceId, FastScheduling);
+        var all = FastScheduling;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var builder = NewBuilder(silos, serviceId, all);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
@@ -105,6 +119,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             silo.Services.AddPostNextGrains(configuration);
+            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
             silo.Services.Configure<ReminderOptions>(o =>
             {
                 o.MinimumReminderPeriod = TimeSpan.FromSeconds(1);

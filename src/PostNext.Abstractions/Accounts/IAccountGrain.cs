@@ -77,12 +77,20 @@ public sealed record AccountView(
     [property: Id(9)] DateTimeOffset? TokenExpiresAt = null,
     [property: Id(10)] string? StatusReason = null);
 
-/// <summary>How a sandbox account behaves, so failure handling can be exercised with no external account.</summary>
+/// <summary>
+/// How a sandbox account behaves, so failure handling can be exercised with no external account; and its simulated
+/// audience (unset fields are derived from the account id): followers, and the weekly peak of its activity
+/// (day and hour, local time in <see cref="TimeZone"/>, UTC when unset).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.SandboxBehaviour")]
 public sealed record SandboxBehaviour(
     [property: Id(0)] int LatencyMs = 0,
     [property: Id(1)] double FailureRate = 0,
-    [property: Id(2)] double UnknownOutcomeRate = 0);
+    [property: Id(2)] double UnknownOutcomeRate = 0,
+    [property: Id(3)] long? Followers = null,
+    [property: Id(4)] DayOfWeek? PeakDay = null,
+    [property: Id(5)] int? PeakHour = null,
+    [property: Id(6)] string? TimeZone = null);
 
 /// <summary>
 /// Identity handed to a connector for one call: the platform's id for the account (a user id, a page id, a LinkedIn

@@ -31,6 +31,10 @@ public interface IPublicationGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task DeleteAsync();
 
+    /// <summary>Does what a reminder tick does now: the sweeper's nudge for a publication whose reminder never fired.</summary>
+    [Alias("Wake")]
+    Task WakeAsync();
+
     /// <summary>Durably records a connector's intermediate id (container, upload session…) for the current attempt's publication.</summary>
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(string attemptId, string key, string value);

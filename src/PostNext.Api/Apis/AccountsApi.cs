@@ -5,9 +5,11 @@ using Orleans;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Limits;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
+using PostNext.Api.Analytics;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
 using PostNext.Platforms.Common;
@@ -46,6 +48,10 @@ public static class AccountsApi
             .Produces<QueueResponse>().ProducesValidationProblem();
         accounts.MapGet("/{accountId}/queue", GetQueueAsync)
             .WithName("GetQueue").WithSummary("Get the account's weekly queue slots.").Produces<QueueResponse>();
+        accounts.MapGet("/{accountId}/limits", LimitsAsync)
+            .WithName("GetAccountLimits")
+            .WithSummary("The account's rate-limit windows (its own and its platform app's): remaining budget, reset time, blocks and deferred count.")
+            .Produces<AccountLimitsResponse>();
         accounts.MapGet("/{accountId}/sandbox/received", SandboxReceivedAsync)
             .WithName("GetSandboxReceived")
             .WithSummary("What the sandbox received for this account (every call, duplicates included); filter by postId.")
@@ -201,7 +207,9 @@ public static class AccountsApi
             errors.Add("sandbox.unknownOutcomeRate", "The unknown-outcome rate is a share between 0 and 1, and with the failure rate at most 1.");
         }
 
-        return new SandboxBehaviour(settings.LatencyMs ?? 0, settings.FailureRate ?? 0, settings.UnknownOutcomeRate ?? 0);
+        var audience = SandboxAudienceText.Read(settings, errors);
+        return new SandboxBehaviour(settings.LatencyMs ?? 0, settings.FailureRate ?? 0, settings.UnknownOutcomeRate ?? 0,
+            settings.Followers, audience.PeakDay, settings.PeakHour, audience.TimeZone);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
@@ -305,6 +313,35 @@ public static class AccountsApi
 
         var slots = await grains.GetGrain<IWorkspaceGrain>(workspace.Id).GetQueueAsync(accountId);
         return TypedResults.Ok(new QueueResponse(accountId, workspace.TimeZone, slots.Select(QueueSlotText.Format).ToList()));
+    }
+
+    private static async Task<IResult> LimitsAsync(HttpContext http, string accountId, IGrainFactory grains)
+    {
+        var ws = http.Workspace().Id;
+        var account = await FindAsync(grains, ws, accountId);
+        if (account is null)
+        {
+            return Problems.NotFound("The account");
+        }
+
+        var scopes = await Task.WhenAll(
+            grains.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(account.Platform, accountId)).GetStatusAsync(),
+            grains.GetGrain<IRateLimitGrain>(RateLimitScopes.App(account.Platform)).GetStatusAsync());
+        var deferred = 0;
+        CalendarCursor? cursor = null;
+        do
+        {
+            var page = await grains.GetGrain<ICalendarGrain>(ws).QueryAsync(new CalendarQuery(
+                ws, DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1), accountId, null, PublicationStatus.Deferred, cursor, 1000));
+            deferred += page.Entries.Count;
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+
+        return TypedResults.Ok(new AccountLimitsResponse(accountId, account.Platform, scopes.Select((s, i) => new LimitScopeResponse(
+            i == 0 ? "account" : "app",
+            s.Windows.Select(w => new LimitWindowResponse(w.Name, w.Limit, w.Period.TotalSeconds, w.Used, w.Remaining, w.ResetAt)).ToList(),
+            s.BlockedUntil, s.BlockedReason, s.Waiting)).ToList(), deferred));
     }
 
     private static async Task<IResult> SandboxReceivedAsync(HttpContext http, string accountId, string? postId, int? limit, IGrainFactory grains)

@@ -16,8 +16,14 @@ public sealed record StartConnectResponse(string AuthorizeUrl, string State, Dat
 
 public sealed record ConnectedAccountResponse(AccountResponse Account, bool Reconnected);
 
-/// <summary>Sandbox behaviour: latency per publish, the share of publishes that fail transiently, and the share whose answer is lost after the post was received.</summary>
-public sealed record SandboxSettings(int? LatencyMs, double? FailureRate, double? UnknownOutcomeRate);
+/// <summary>
+/// Sandbox behaviour: latency per publish, the share of publishes that fail transiently, and the share whose answer is
+/// lost after the post was received; and its simulated audience: followers and the weekly activity peak (peakDay like
+/// "tue", peakHour 0–23, local time in timeZone); unset ones are derived from the account id.
+/// </summary>
+public sealed record SandboxSettings(
+    int? LatencyMs, double? FailureRate, double? UnknownOutcomeRate,
+    long? Followers = null, string? PeakDay = null, int? PeakHour = null, string? TimeZone = null);
 
 public sealed record AccountResponse(
     string Id, string Platform, string Handle, string? DisplayName, string ExternalId, string Status, DateTimeOffset CreatedAt, SandboxSettings? Sandbox,
@@ -36,3 +42,11 @@ public sealed record SandboxReceivedResponse(string AccountId, IReadOnlyList<San
 
 public sealed record SandboxReceiptResponse(
     string PublicationKey, string PostId, string AttemptId, string ExternalId, string Permalink, string Text, int MediaCount, DateTimeOffset ReceivedAt);
+
+/// <summary>An account's rate limits: its own windows and its platform app's, blocks reported by the platform, and what waits.</summary>
+public sealed record AccountLimitsResponse(string AccountId, string Platform, IReadOnlyList<LimitScopeResponse> Scopes, int Deferred);
+
+public sealed record LimitScopeResponse(
+    string Scope, IReadOnlyList<LimitWindowResponse> Windows, DateTimeOffset? BlockedUntil, string? BlockedReason, int Waiting);
+
+public sealed record LimitWindowResponse(string Name, int Limit, double PeriodSeconds, int Used, int Remaining, DateTimeOffset? ResetAt);

@@ -15,9 +15,10 @@ public sealed record OverridesDto(string? Text, string? Title, IReadOnlyList<Med
 
 /// <summary>
 /// When to publish: <c>{"at": "2026-12-01T09:00:00+01:00"}</c> (or a local time plus <c>timeZone</c>),
-/// <c>{"mode": "now"}</c> or <c>{"mode": "queue"}</c> (each account's next free queue slot).
+/// <c>{"mode": "now"}</c>, <c>{"mode": "queue"}</c> (each account's next free queue slot) or
+/// <c>{"mode": "best_time", "window": {"from": …, "to": …}}</c> (each account's best free slot in the window).
 /// </summary>
-public sealed record ScheduleDto(string? At, string? Mode, string? TimeZone);
+public sealed record ScheduleDto(string? At, string? Mode, string? TimeZone, BestTimeWindowDto? Window = null);
 
 public sealed record PostResponse(
     string Id, string Status, ContentDto Content, IReadOnlyList<PostTargetResponse> Targets, string TimeZone, string ScheduleMode,

@@ -1,6 +1,7 @@
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
+using PostNext.Api.Analytics;
 using PostNext.Api.Contracts;
 
 namespace PostNext.Api.Http;
@@ -15,7 +16,7 @@ public static class ApiMapping
 
     public static AccountResponse ToResponse(this AccountView a) => new(
         a.Id, a.Platform, a.Handle, a.DisplayName, a.ExternalId, ApiNames.Of(a.Status), a.CreatedAt,
-        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate) : null,
+        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate, s.Followers, SandboxAudienceText.Day(s.PeakDay), s.PeakHour, s.TimeZone) : null,
         a.TokenExpiresAt, a.StatusReason);
 
     public static PostResponse ToResponse(this PostView p) => new(

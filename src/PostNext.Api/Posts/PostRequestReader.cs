@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Http;
 using Orleans;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Scheduling;
 using PostNext.Abstractions.Workspaces;
+using PostNext.Api.Analytics;
 using PostNext.Api.Apis;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
@@ -29,6 +31,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         public const string At = "at";
         public const string Now = "now";
         public const string Queue = "queue";
+        public const string BestTime = "best_time";
     }
 
     /// <summary>The request resolved to targets with times, or the 400/422 answer explaining everything wrong with it.</summary>
@@ -48,6 +51,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
 
         var now = time.GetUtcNow();
         var (mode, at) = ReadSchedule(schedule, zone, now, draft, keepTimes is not null, errors);
+        var window = mode == Modes.BestTime ? BestTimeWindow.Read(schedule!.Window, zone, now, errors) : null;
         var accounts = await LoadAccountsAsync(workspace.Id, targets, errors);
         if (errors.Any)
         {
@@ -75,11 +79,17 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
                 Modes.At => at,
                 Modes.Now => now,
                 Modes.Queue when !draft => await grains.GetGrain<IWorkspaceGrain>(workspace.Id).ReserveQueueSlotAsync(target.AccountId, now),
+                Modes.BestTime when !draft => await grains.GetGrain<IAccountEngagementGrain>(target.AccountId).ReserveBestTimeAsync(window!.Value.From, window.Value.To),
                 _ => keepTimes?.GetValueOrDefault(target.AccountId),
             };
             if (mode == Modes.Queue && !draft && due is null)
             {
                 errors.Add("schedule.mode", $"Account {target.AccountId} has no free queue slot; set its queue with PUT …/accounts/{target.AccountId}/queue.");
+            }
+
+            if (mode == Modes.BestTime && !draft && due is null)
+            {
+                errors.Add("schedule.window", $"Account {target.AccountId} has no free slot in the window (posts of one account stay at least the minimum gap apart).");
             }
 
             if (due is null && !draft && mode is null)
@@ -205,15 +215,15 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         var mode = schedule.Mode?.Trim().ToLowerInvariant() ?? (schedule.At is null ? null : Modes.At);
         switch (mode)
         {
-            case Modes.Now or Modes.Queue when schedule.At is not null:
+            case Modes.Now or Modes.Queue or Modes.BestTime when schedule.At is not null:
                 errors.Add("schedule.at", $"Give either 'at' or mode '{mode}', not both.");
                 return (mode, null);
-            case Modes.Now or Modes.Queue:
+            case Modes.Now or Modes.Queue or Modes.BestTime:
                 return (mode, null);
             case Modes.At:
                 break;
             default:
-                errors.Add("schedule.mode", "mode must be 'now' or 'queue' (or give 'at').");
+                errors.Add("schedule.mode", "mode must be 'now', 'queue' or 'best_time' (or give 'at').");
                 return (null, null);
         }
 
@@ -232,7 +242,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
     }
 
     /// <summary>An ISO 8601 instant with offset, or a local time read in the schedule's time zone (DST-aware).</summary>
-    private static bool TryParseInstant(string? text, TimeZoneInfo? zone, out DateTimeOffset at, out string problem)
+    internal static bool TryParseInstant(string? text, TimeZoneInfo? zone, out DateTimeOffset at, out string problem)
     {
         at = default;
         problem = "at must be an ISO 8601 date-time, e.g. '2026-12-01T09:00:00+01:00' (or a local time with schedule.timeZone).";

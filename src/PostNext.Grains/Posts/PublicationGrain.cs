@@ -2,8 +2,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
+using PostNext.Abstractions.Limits;
+using PostNext.Grains.Limits;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 using PostNext.Storage.Calendar;
@@ -19,6 +22,8 @@ public sealed partial class PublicationGrain(
     [PersistentState("publication", StorageNames.Grains)] IPersistentState<PublicationState> state,
     PlatformConnectors connectors,
     ICalendarStore calendar,
+    PublishThrottle throttle,
+    IOptionsMonitor<RateLimitOptions> limits,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
     ILogger<PublicationGrain> logger) : Grain, IPublicationGrain, IRemindable
@@ -28,6 +33,11 @@ public sealed partial class PublicationGrain(
     private const int MaxCheckpoints = 32;
 
     private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
+
+    /// <summary>Ticks due sooner than this also get an in-memory timer.</summary>
+    private static readonly TimeSpan PreciseHorizon = TimeSpan.FromSeconds(5);
+
+    private IGrainTimer? _precise;
 
     /// <summary>The platform call running in this activation, if any; a tick that finds one does nothing.</summary>
     private Task? _inflight;
@@ -236,12 +246,28 @@ public sealed partial class PublicationGrain(
                 await ArmReminderAsync(now + Options.ReconcileDelay);
                 break;
 
-            case ErrorCategory.Transient when S.Attempts < Options.MaxAttempts:
+            case ErrorCategory.Transient when S.Attempts < Options.MaxAttempts && now - S.DueAt < Options.RetryBudget:
                 await DeferAsync(now + RetryDelay(S.Attempts), $"Retrying after a transient error (attempt {S.Attempts} of {Options.MaxAttempts}): {message}");
                 break;
 
             case ErrorCategory.RateLimited:
-                await DeferAsync(outcome.RetryAfter ?? now + Options.RetryBaseDelay, $"Rate limited by the platform: {message}");
+                var until = outcome.RetryAfter ?? now + Options.RetryBaseDelay;
+                await LimitScope().ReportBlockedAsync(until, message);
+                await DeferAsync(until, $"Rate limited by the platform: {message}");
+                break;
+
+            case ErrorCategory.Auth when !S.AuthRefreshTried:
+                S.AuthRefreshTried = true;
+                var account = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).RefreshTokenAsync(force: true);
+                if (account?.Status == AccountStatus.Connected)
+                {
+                    await DeferAsync(now + MinimumDue, $"Retrying once with a refreshed token: {message}");
+                }
+                else
+                {
+                    await FailAsync(ErrorCategory.Auth, $"{message} The token could not be refreshed; reconnect the account.");
+                }
+
                 break;
 
             default:
@@ -253,6 +279,11 @@ public sealed partial class PublicationGrain(
     /// <summary>Persists the attempt, then calls the platform in the background; the outcome comes back through <see cref="CompleteAttemptAsync"/>.</summary>
     private async Task StartAttemptAsync(DateTimeOffset now)
     {
+        if (!await AcquirePermitsAsync())
+        {
+            return;
+        }
+
         var attempt = new PublishAttempt { Id = Guid.NewGuid().ToString("N"), Number = S.Attempts + 1, StartedAt = now };
         if (S.Attempts == 0 && now - S.DueAt > Options.LateAfter)
         {
@@ -281,7 +312,9 @@ public sealed partial class PublicationGrain(
     {
         try
         {
-            var outcome = await CallPlatformAsync(() => call.Connector.PublishAsync(call.Request, CancellationToken.None), call.Request);
+            // Bounded release: after a restart every due reminder fires at once; platform calls go out at a bounded rate.
+            using var lease = await throttle.AcquireAsync();
+            var outcome = await CallPlatformAsync(token => call.Connector.PublishAsync(call.Request, token), call.Request);
             await self.CompleteAttemptAsync(call.Request.AttemptId, outcome);
         }
         catch (Exception ex)
@@ -296,11 +329,13 @@ public sealed partial class PublicationGrain(
     }
 
     /// <summary>Calls the platform with the configured timeout; a timeout or crash is an unknown outcome, never a failure.</summary>
-    private async Task<PublishOutcome> CallPlatformAsync(Func<Task<PublishOutcome>> call, PublishRequest request)
+    private async Task<PublishOutcome> CallPlatformAsync(Func<CancellationToken, Task<PublishOutcome>> call, PublishRequest request)
     {
+        // The connector itself is cancelled at the timeout, so a slow upload cannot send its create after we gave up on it.
+        using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
         try
         {
-            return await call().WaitAsync(Options.PublishTimeout, time);
+            return await call(timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time);
         }
         catch (TimeoutException)
         {
@@ -369,6 +404,42 @@ public sealed partial class PublicationGrain(
         }
     }
 
+    /// <summary>Asks the account's and the platform app's limit grains for a permit; without one the publication is deferred to its reserved time.</summary>
+    private async Task<bool> AcquirePermitsAsync()
+    {
+        var key = this.GetPrimaryKeyString();
+        var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
+        var permit = await account.AcquireAsync(key, S.DueAt);
+        if (permit.Granted)
+        {
+            var app = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
+            permit = await app.AcquireAsync(key, S.DueAt);
+            if (!permit.Granted)
+            {
+                await account.ReleaseAsync(key);
+            }
+        }
+
+        if (permit.Granted)
+        {
+            return true;
+        }
+
+        await DeferAsync(permit.RetryAt ?? time.GetUtcNow() + Options.RetryBaseDelay, permit.Reason ?? "Waiting for a rate limit to clear.");
+        return false;
+    }
+
+    /// <summary>Where a platform-reported limit is recorded: the app scope for platforms whose quota is per app, else the account.</summary>
+    private IRateLimitGrain LimitScope()
+    {
+        var windows = limits.CurrentValue.For(S.Platform);
+        var appScoped = windows.App.Count > 0 && windows.Account.Count == 0;
+        return GrainFactory.GetGrain<IRateLimitGrain>(appScoped ? RateLimitScopes.App(S.Platform) : RateLimitScopes.Account(S.Platform, S.AccountId));
+    }
+
+    /// <summary>Runs what a reminder tick would run now (the sweeper wakes publications whose reminder never fired).</summary>
+    public Task WakeAsync() => ReceiveReminder(ReminderName, default);
+
     private async Task<(IPlatformConnector Connector, PublishRequest Request)?> BuildRequestAsync(string attemptId)
     {
         var identity = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).GetPublishingIdentityAsync();
@@ -391,6 +462,7 @@ public sealed partial class PublicationGrain(
         S.Error = null;
         await SaveAsync();
         await DisarmReminderAsync();
+        await GrainFactory.GetGrain<IPostMetricsGrain>(this.GetPrimaryKeyString()).StartAsync(new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content));
     }
 
     private async Task MarkUnconfirmedAsync(string reason)
@@ -436,16 +508,26 @@ public sealed partial class PublicationGrain(
 
     /// <summary>
     /// Registers (or moves) the reminder to tick at <paramref name="at"/>. A first tick already in the past is skipped
-    /// by Orleans (it waits a whole period), so an overdue tick is placed a moment ahead instead.
+    /// by Orleans (it waits a whole period), so an overdue tick is placed a moment ahead instead; a tick due within
+    /// seconds also gets a grain timer, for sub-second precision while this activation lives (the reminder stays the
+    /// durable backup, and a double tick is harmless).
     /// </summary>
     private async Task ArmReminderAsync(DateTimeOffset at)
     {
         var due = at - time.GetUtcNow();
         await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, Options.ReminderPeriod);
+        _precise?.Dispose();
+        _precise = due < PreciseHorizon
+            ? this.RegisterGrainTimer(
+                _ => ReceiveReminder(ReminderName, default),
+                new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true })
+            : null;
     }
 
     private async Task DisarmReminderAsync()
     {
+        _precise?.Dispose();
+        _precise = null;
         if (await this.GetReminder(ReminderName) is { } reminder)
         {
             await this.UnregisterReminder(reminder);

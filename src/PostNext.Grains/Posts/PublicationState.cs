@@ -49,6 +49,9 @@ public sealed class PublicationState
 
     /// <summary>Intermediate ids a connector saved before its irreversible step (bounded), kept across attempts for reconciliation.</summary>
     [Id(20)] public Dictionary<string, string> Checkpoints { get; set; } = [];
+
+    /// <summary>An auth failure gets one retry after a forced token refresh.</summary>
+    [Id(21)] public bool AuthRefreshTried { get; set; }
 }
 
 [GenerateSerializer, Alias("PostNext.PublishAttempt")]

@@ -17,6 +17,21 @@ public sealed class SchedulingOptions
     /// <summary>Attempts (including the first) before a publication that keeps failing transiently fails for good.</summary>
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>Transient errors are retried within this time after the due time; after it the publication fails.</summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Most platform calls one silo runs at once (publishes released after a restart queue behind it).</summary>
+    public int MaxConcurrentPublishes { get; set; } = 32;
+
+    /// <summary>Most publishes one silo starts per second.</summary>
+    public int MaxPublishStartsPerSecond { get; set; } = 20;
+
+    /// <summary>How often the sweeper looks for publications left scheduled in the past.</summary>
+    public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A pending publication this far past its time with no tick is swept.</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>First retry delay after a transient error; doubles each attempt, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 

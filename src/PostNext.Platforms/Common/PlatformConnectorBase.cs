@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
@@ -231,7 +232,7 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         {
             return ex.Error.ToOutcome();
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutRejectedException or IOException or JsonException)
         {
             return irreversible.Reached
                 ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The call to {Platform} broke off after the post may have been created: {ex.Message}")
@@ -251,7 +252,7 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         {
             return MetricsResult<T>.Failed(ex.Error);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutRejectedException or IOException or JsonException)
         {
             return MetricsResult<T>.Failed(new PlatformError(ErrorCategory.Transient, ex.Message));
         }

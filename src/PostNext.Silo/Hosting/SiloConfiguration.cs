@@ -2,11 +2,13 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Posts;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.Storage;
 using PostNext.Storage.DataProtection;
 using PostNext.Grains;
+using PostNext.Grains.Webhooks;
 
 namespace PostNext.Silo.Hosting;
 
@@ -50,6 +52,7 @@ public static class SiloConfiguration
         }
 
         builder.Services.AddPostNextGrains(configuration);
+        builder.Services.AddPostNextWebhooks(configuration, persistInPostgres: mode == RunMode.Cluster);
 
         builder.UseOrleans(silo =>
         {
@@ -70,6 +73,7 @@ public static class SiloConfiguration
 
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
+            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
         });
 
         return builder;

@@ -14,6 +14,9 @@ public interface ICalendarStore
     /// <summary>Entries in [From, To) ordered by (At, PostId, AccountId), after the cursor, at most Limit of them (plus the next cursor).</summary>
     Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>Publications of any workspace not yet final whose time is before <paramref name="before"/>, oldest first.</summary>
+    Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The times of an account's pending (scheduled or deferred) publications in [from, to).</summary>
     Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }

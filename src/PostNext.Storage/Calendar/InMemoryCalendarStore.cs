@@ -70,6 +70,19 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         }
     }
 
+    public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<CalendarEntry> overdue = _byKey.Values
+                .Where(e => !e.Status.IsFinal() && e.At < before)
+                .OrderBy(e => e.At)
+                .Take(limit)
+                .ToList();
+            return Task.FromResult(overdue);
+        }
+    }
+
     public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -64,11 +64,17 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         command.Parameters.Add(Text(query.After?.AccountId));
         command.Parameters.Add(new NpgsqlParameter { Value = query.Limit + 1 });
 
-        var matches = new List<CalendarEntry>();
+        var matches = await ReadEntriesAsync(command, cancellationToken);
+        return CalendarPaging.Page(matches, query.Limit);
+    }
+
+    private static async Task<List<CalendarEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var entries = new List<CalendarEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            matches.Add(new CalendarEntry(
+            entries.Add(new CalendarEntry(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 ParseStatus(reader.GetString(4)),
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
@@ -76,7 +82,20 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
                 reader.GetInt64(8)));
         }
 
-        return CalendarPaging.Page(matches, query.Limit);
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM postnext_calendar
+            WHERE status IN ('scheduled', 'deferred', 'publishing', 'unconfirmed') AND at < $1
+            ORDER BY at
+            LIMIT $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadEntriesAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

@@ -55,4 +55,34 @@ public sealed class RestartTests(PostgresFixture postgres)
             Assert.Single(await after.Sandbox.FindAsync(account, PublicationKey.For(afterRestart, account)));
         }
     }
+
+    [Fact]
+    public async Task A_publication_whose_reminder_was_lost_is_swept_and_published_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var serviceId = Guid.NewGuid().ToString("N");
+        string ws, postId;
+        IReadOnlyList<string> accounts;
+        await using (var before = await SchedulingCluster.StartOnPostgresAsync(database, serviceId))
+        {
+            (ws, accounts) = await before.CreateWorkspaceAsync(1);
+            postId = await before.SchedulePostAsync(ws, accounts, DateTimeOffset.UtcNow.AddSeconds(3));
+        }
+
+        // Lose the reminder while the cluster is down (a bad restore, a manual clean-up): no silo can tick it any more.
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var delete = new Npgsql.NpgsqlCommand("DELETE FROM orleans_reminder WHERE grain_id LIKE '%' || $1 || '%'", connection);
+            delete.Parameters.Add(new Npgsql.NpgsqlParameter { Value = postId });
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await using var after = await SchedulingCluster.StartOnPostgresAsync(database, serviceId);
+        var post = await after.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(40));
+
+        Assert.Single(await after.Sandbox.FindAsync(accounts[0], PublicationKey.For(postId, accounts[0])));
+        Assert.True(post.Targets[0].Publication!.Late);
+    }
 }

@@ -59,7 +59,7 @@ public static class ConnectorHarness
         services.AddPostNextPlatforms(configuration);
         register(services, configuration);
         var provider = services.BuildServiceProvider();
-        return provider.GetServices<IPlatformConnector>().OfType<TConnector>().Single();
+        return provider.GetServices<IPlatformConnector>().OfType<TConnector>().First();
     }
 
     /// <summary>The same path on the fake's host (so /2/tweets on api.x.com becomes /2/tweets on the fake).</summary>

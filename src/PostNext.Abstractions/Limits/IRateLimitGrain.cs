@@ -1,0 +1,67 @@
+namespace PostNext.Abstractions.Limits;
+
+/// <summary>
+/// The single cluster-wide authority on one rate-limit scope: an account (<c>account/{accountId}</c>) or a platform
+/// app shared by all its accounts (<c>app/{platform}</c>). Publications ask it for a permit before calling the platform.
+/// </summary>
+[Alias("PostNext.IRateLimitGrain")]
+public interface IRateLimitGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// A permit now, or the time this publication may try again. Refused publications get distinct, spread-out
+    /// times in the order they first asked, so deferred posts go out in their original order when limits clear.
+    /// </summary>
+    [Alias("Acquire")]
+    Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt);
+
+    /// <summary>Gives back a permit that was not used (another scope refused, or the publish did not call the platform).</summary>
+    [Alias("Release")]
+    Task ReleaseAsync(string publicationKey);
+
+    /// <summary>The platform said no more calls until <paramref name="until"/> (a 429, a quota error, exhausted headers).</summary>
+    [Alias("ReportBlocked")]
+    Task ReportBlockedAsync(DateTimeOffset until, string reason);
+
+    /// <summary>Each window's budget, the block if any, and how many publications wait.</summary>
+    [Alias("GetStatus")]
+    Task<RateLimitStatus> GetStatusAsync();
+}
+
+/// <summary>Rate-limit grain keys: <c>account/{platform}/{accountId}</c> and <c>app/{platform}</c>.</summary>
+public static class RateLimitScopes
+{
+    public static string Account(string platform, string accountId) => $"account/{platform}/{accountId}";
+
+    public static string App(string platform) => "app/" + platform;
+
+    /// <summary>The platform a scope key belongs to.</summary>
+    public static string PlatformOf(string scope) => scope.Split('/')[1];
+
+    public static bool IsApp(string scope) => scope.StartsWith("app/", StringComparison.Ordinal);
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.Permit")]
+public sealed record Permit(
+    [property: Id(0)] bool Granted,
+    [property: Id(1)] DateTimeOffset? RetryAt,
+    [property: Id(2)] string? Reason)
+{
+    public static readonly Permit Grant = new(true, null, null);
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.RateLimitStatus")]
+public sealed record RateLimitStatus(
+    [property: Id(0)] string Scope,
+    [property: Id(1)] IReadOnlyList<WindowStatus> Windows,
+    [property: Id(2)] DateTimeOffset? BlockedUntil,
+    [property: Id(3)] string? BlockedReason,
+    [property: Id(4)] int Waiting);
+
+[GenerateSerializer, Immutable, Alias("PostNext.WindowStatus")]
+public sealed record WindowStatus(
+    [property: Id(0)] string Name,
+    [property: Id(1)] int Limit,
+    [property: Id(2)] TimeSpan Period,
+    [property: Id(3)] int Used,
+    [property: Id(4)] int Remaining,
+    [property: Id(5)] DateTimeOffset? ResetAt);

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions;
+using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Analytics;
+using PostNext.Abstractions.Posts;
+using PostNext.Platforms;
+using PostNext.Platforms.Common;
+using PostNext.Storage.Analytics;
+
+namespace PostNext.Grains.Analytics;
+
+/// <summary>
+/// Reads one published publication's metrics on the decaying schedule. The reminder, re-armed for each next reading
+/// (its period is the durable retry), drives it; every reading is kept in the snapshot store and the latest goes to
+/// the account's engagement grain. Readings missed while the cluster was down collapse into one reading on return.
+/// </summary>
+public sealed partial class PostMetricsGrain(
+    [PersistentState("post-metrics", StorageNames.Grains)] IPersistentState<PostMetricsState> state,
+    PlatformConnectors connectors,
+    IMetricsStore store,
+    AnalyticsClock clock,
+    IOptions<AnalyticsOptions> options,
+    ILogger<PostMetricsGrain> logger) : Grain, IPostMetricsGrain, IRemindable
+{
+    public const string ReminderName = "metrics";
+
+    /// <summary>Text kept with the tracked post (kind and hashtags are taken from the full text first).</summary>
+    public const int MaxKeptText = 2_200;
+
+    /// <summary>The reading nearest this mark gives the first-hour velocity…</summary>
+    private static readonly TimeSpan FirstHourMark = TimeSpan.FromMinutes(60);
+
+    /// <summary>…if it was taken within this long after publishing.</summary>
+    private static readonly TimeSpan FirstHourTolerance = TimeSpan.FromMinutes(75);
+
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
+
+    private IReadOnlyList<TimeSpan>? _offsets;
+
+    private IReadOnlyList<TimeSpan> Offsets => _offsets ??= MetricsSchedule.Offsets(options.Value);
+
+    private PostMetricsState S => state.State;
+
+    public async Task<MetricsProgress> StartAsync(TrackPost command)
+    {
+        if (state.RecordExists)
+        {
+            return Progress();
+        }
+
+        var content = command.Content;
+        state.State = new PostMetricsState
+        {
+            WorkspaceId = command.WorkspaceId,
+            PostId = command.PostId,
+            AccountId = command.AccountId,
+            Platform = command.Platform,
+            ExternalId = command.ExternalId,
+            PublishedAt = command.PublishedAt.ToUniversalTime(),
+            Content = content.Text.Length > MaxKeptText ? content with { Text = content.Text[..MaxKeptText] } : content,
+            Kind = PostTraits.KindOf(content),
+            Hashtags = [.. PostTraits.HashtagsIn(content.Text)],
+        };
+        await state.WriteStateAsync();
+        await ArmAsync(); // the account's aggregate hears of the post with its first reading: publishing never waits on it
+        return Progress();
+    }
+
+    public async Task<MetricsProgress> CollectDueAsync()
+    {
+        if (!state.RecordExists || S.Finished)
+        {
+            return Progress();
+        }
+
+        var now = clock.UtcNow;
+        if (NextReadingAt() is not { } due || now < due)
+        {
+            return Progress();
+        }
+
+        var (metrics, error, giveUp) = await ReadAsync();
+        if (metrics is null)
+        {
+            S.Failures++;
+            S.LastError = error;
+            S.Finished = giveUp || S.Failures >= options.Value.MaxFailures;
+            S.RetryAt = now + options.Value.RetryDelay;
+            LogReadingFailed(S.PostId, S.AccountId, S.Failures, error ?? "");
+            await state.WriteStateAsync();
+            await ArmAsync();
+            return Progress();
+        }
+
+        S.Failures = 0;
+        S.LastError = null;
+        S.RetryAt = null;
+        S.Readings++;
+        S.Latest = metrics;
+        NoteFirstHour(metrics);
+        while (S.NextIndex < Offsets.Count && S.PublishedAt + Offsets[S.NextIndex] <= now)
+        {
+            S.NextIndex++;
+        }
+
+        S.Finished = S.NextIndex >= Offsets.Count;
+        await store.AddPostSnapshotAsync(new PostSnapshot(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, metrics));
+        await state.WriteStateAsync();
+        await Engagement.RecordPostAsync(Reading());
+        await ArmAsync();
+        return Progress();
+    }
+
+    public async Task<PostMetricsSeries?> GetSeriesAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return null;
+        }
+
+        var readings = await store.ListPostSnapshotsAsync(S.PostId, S.AccountId, limit: Math.Max(1000, Offsets.Count * 4));
+        return new PostMetricsSeries(
+            S.PostId, S.AccountId, S.Platform, S.PublishedAt, S.Kind, S.FirstHourLikesPerMinute, Progress(),
+            readings.Select(r => r.Metrics).ToList());
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        if (!state.RecordExists || S.Finished)
+        {
+            await DisarmAsync();
+            return;
+        }
+
+        await CollectDueAsync();
+    }
+
+    private IAccountEngagementGrain Engagement => GrainFactory.GetGrain<IAccountEngagementGrain>(S.AccountId);
+
+    /// <summary>Reads the platform; on failure says why and whether to stop for good (the account is gone).</summary>
+    private async Task<(PostMetrics? Metrics, string? Error, bool GiveUp)> ReadAsync()
+    {
+        var identity = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).GetPublishingIdentityAsync();
+        if (identity is null)
+        {
+            return (null, "The account was removed.", true);
+        }
+
+        if (identity.Status != AccountStatus.Connected || connectors.Find(S.Platform) is not { } connector)
+        {
+            return (null, $"The account cannot be read ({identity.Status}).", false);
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            var result = await connector.ReadPostMetricsAsync(new PostMetricsRequest(identity, S.ExternalId, S.PublishedAt, S.Content), timeout.Token);
+            return result.Value is { } value
+                ? (value, null, false)
+                : (null, result.Error?.Message ?? "No metrics.", result.Error?.Category == ErrorCategory.InvalidContent);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or PlatformException or NotSupportedException)
+        {
+            return (null, ex.Message, ex is NotSupportedException);
+        }
+    }
+
+    /// <summary>Keeps the likes-per-minute of the reading nearest the 60-minute mark within the first 75 minutes.</summary>
+    private void NoteFirstHour(PostMetrics metrics)
+    {
+        var elapsed = metrics.ReadAt - S.PublishedAt;
+        if (elapsed <= TimeSpan.Zero || elapsed > FirstHourTolerance)
+        {
+            return;
+        }
+
+        var minutes = elapsed.TotalMinutes;
+        if (S.FirstHourMinutes is { } kept && Math.Abs(kept - FirstHourMark.TotalMinutes) <= Math.Abs(minutes - FirstHourMark.TotalMinutes))
+        {
+            return;
+        }
+
+        S.FirstHourMinutes = minutes;
+        S.FirstHourLikesPerMinute = metrics.Likes / minutes;
+    }
+
+    private DateTimeOffset? NextReadingAt() =>
+        S.Finished || S.NextIndex >= Offsets.Count ? null : S.RetryAt ?? S.PublishedAt + Offsets[S.NextIndex];
+
+    private PostReading Reading() =>
+        new(S.PostId, S.PublishedAt, S.Kind, S.Hashtags, S.Latest, S.FirstHourLikesPerMinute);
+
+    private MetricsProgress Progress() => state.RecordExists
+        ? new MetricsProgress(true, S.Readings, NextReadingAt(), S.Finished, S.LastError)
+        : new MetricsProgress(false, 0, null, false, null);
+
+    private async Task ArmAsync()
+    {
+        if (NextReadingAt() is not { } next)
+        {
+            await DisarmAsync();
+            return;
+        }
+
+        var due = next - clock.UtcNow;
+        await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, options.Value.RetryDelay);
+    }
+
+    private async Task DisarmAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics of {PostId} on {AccountId}: reading failed ({Failures} in a row): {Detail}")]
+    private partial void LogReadingFailed(string postId, string accountId, int failures, string detail);
+}

@@ -1,0 +1,73 @@
+using PostNext.Abstractions.Platforms;
+
+namespace PostNext.Grains.Limits;
+
+/// <summary>
+/// The documented platform limits as configured windows, under <c>PostNext:RateLimits</c>: per platform, windows that
+/// apply to each account and windows shared by the whole platform app. Numbers are configuration, not constants
+/// (see ../shared/reference/platforms.md §8); set a window's Limit to 0 to remove it.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string SectionName = "PostNext:RateLimits";
+
+    /// <summary>Limits per platform id.</summary>
+    public Dictionary<string, PlatformLimitWindows> Platforms { get; set; } = Defaults();
+
+    /// <summary>Least time between two deferred publications released from one scope, so a cleared limit is not hit by a burst.</summary>
+    public TimeSpan ReleaseSpacing { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most publications one scope keeps waiting with a reserved time (bounds the grain state).</summary>
+    public int MaxWaiting { get; set; } = 20_000;
+
+    public PlatformLimitWindows For(string platform) => Platforms.GetValueOrDefault(platform) ?? new PlatformLimitWindows();
+
+    public static Dictionary<string, PlatformLimitWindows> Defaults() => new(StringComparer.Ordinal)
+    {
+        // Instagram: 100 API-published posts per account per rolling 24 h (content_publishing_limit).
+        [PlatformIds.Instagram] = new() { Account = { ["posts-24h"] = new(100, TimeSpan.FromHours(24)) } },
+        // TikTok: 6 post inits per minute per user token.
+        [PlatformIds.TikTok] = new() { Account = { ["inits-1m"] = new(6, TimeSpan.FromMinutes(1)) } },
+        // X: POST /2/tweets 100 per 15 min per user, 10,000 per 24 h per app.
+        [PlatformIds.X] = new()
+        {
+            Account = { ["tweets-15m"] = new(100, TimeSpan.FromMinutes(15)) },
+            App = { ["tweets-24h"] = new(10_000, TimeSpan.FromHours(24)) },
+        },
+        // LinkedIn: about 150 member posts per day.
+        [PlatformIds.LinkedIn] = new() { Account = { ["posts-24h"] = new(150, TimeSpan.FromHours(24)) } },
+        // Facebook Pages: 30 Reels per 24 h per Page; feed posts share the Page's budget conservatively.
+        [PlatformIds.Facebook] = new() { Account = { ["posts-24h"] = new(50, TimeSpan.FromHours(24)) } },
+        // YouTube: videos.insert is quota-bound per project (about 100 uploads per day).
+        [PlatformIds.YouTube] = new() { App = { ["uploads-24h"] = new(100, TimeSpan.FromHours(24)) } },
+        [PlatformIds.Sandbox] = new(),
+    };
+}
+
+/// <summary>The windows of one platform.</summary>
+public sealed class PlatformLimitWindows
+{
+    /// <summary>Windows applying to each account separately.</summary>
+    public Dictionary<string, LimitWindow> Account { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Windows shared by every account of the platform app.</summary>
+    public Dictionary<string, LimitWindow> App { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>At most <see cref="Limit"/> publishes in any rolling <see cref="Period"/>.</summary>
+public sealed class LimitWindow
+{
+    public LimitWindow()
+    {
+    }
+
+    public LimitWindow(int limit, TimeSpan period)
+    {
+        Limit = limit;
+        Period = period;
+    }
+
+    public int Limit { get; set; }
+
+    public TimeSpan Period { get; set; }
+}

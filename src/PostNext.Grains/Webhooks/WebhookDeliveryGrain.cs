@@ -1,0 +1,243 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Webhooks;
+using PostNext.Storage.Webhooks;
+
+namespace PostNext.Grains.Webhooks;
+
+/// <summary>
+/// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due; when
+/// the receiver looks down (no answer, 5xx, 408, 429) the pass stops and everything pending waits for the failed
+/// delivery's next attempt, so order is kept and a dead receiver is not hammered. A grain timer wakes the next pass;
+/// a reminder, registered while anything is pending, is the durable wake-up after a restart. The passes run in the
+/// background on this activation, so kicks never wait for a receiver.
+/// </summary>
+public sealed partial class WebhookDeliveryGrain(
+    IWebhookDeliveryStore store,
+    WebhookSender sender,
+    IOptions<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookDeliveryGrain> logger) : Grain, IWebhookDeliveryGrain, IRemindable
+{
+    public const string ReminderName = "webhook-delivery";
+
+    private const int BatchSize = 50;
+
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    private string _workspaceId = "";
+    private string _webhookId = "";
+    private IGrainTimer? _timer;
+    private Task? _pump;
+    private bool _again;
+    private bool? _reminderArmed;
+    private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _prunedAt;
+
+    private WebhookOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_workspaceId, _webhookId) = WebhookDeliveryKey.Parse(this.GetPrimaryKeyString());
+        _timer = this.RegisterGrainTimer(_ =>
+        {
+            Pump();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions { DueTime = Timeout.InfiniteTimeSpan, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        if (_pump is { } pump)
+        {
+            try
+            {
+                await pump.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The reminder brings the rest back.
+            }
+        }
+    }
+
+    public async Task KickAsync()
+    {
+        await EnsureReminderAsync();
+        Pump();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == ReminderName)
+        {
+            Pump();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts a pass in the background, or asks the running one to go round again.</summary>
+    private void Pump()
+    {
+        if (_pump is not null)
+        {
+            _again = true;
+            return;
+        }
+
+        _pump = PumpAsync();
+    }
+
+    private async Task PumpAsync()
+    {
+        await Task.Yield(); // leave the calling turn first, so _pump is set before this can finish
+        try
+        {
+            do
+            {
+                _again = false;
+                await RunPassAsync();
+                await ScheduleNextAsync();
+            }
+            while (_again);
+        }
+        catch (Exception ex)
+        {
+            // The store or the cluster is unhappy: try again later; the reminder is the backstop.
+            LogPassFailed(ex, _webhookId);
+            _timer?.Change(Options.InitialRetryDelay, Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            _pump = null;
+        }
+    }
+
+    private async Task RunPassAsync()
+    {
+        if (time.GetUtcNow() < _pausedUntil)
+        {
+            // The receiver is down: what arrived meanwhile waits behind the failed delivery.
+            await store.PostponeAsync(_workspaceId, _webhookId, _pausedUntil);
+            return;
+        }
+
+        var target = await GrainFactory.GetGrain<IWebhooksGrain>(_workspaceId).GetTargetAsync(_webhookId);
+        if (target is null)
+        {
+            // Deleted (an event emitted while it was being deleted may have left a row behind).
+            await store.RemoveWebhookAsync(_workspaceId, _webhookId);
+            return;
+        }
+
+        IReadOnlyList<WebhookDelivery> due;
+        do
+        {
+            due = await store.DueAsync(_workspaceId, _webhookId, time.GetUtcNow(), BatchSize);
+            foreach (var delivery in due)
+            {
+                var result = await sender.SendAsync(target, delivery);
+                var updated = Apply(delivery, result);
+                await store.UpdateAsync(updated);
+                if (updated.Status == WebhookDeliveryStatus.Failed)
+                {
+                    LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
+                }
+
+                if (!result.Delivered && result.ReceiverUnavailable && updated.NextAttemptAt is { } next)
+                {
+                    _pausedUntil = next;
+                    await store.PostponeAsync(_workspaceId, _webhookId, next);
+                    return;
+                }
+            }
+        }
+        while (due.Count == BatchSize);
+
+        await PruneAsync();
+    }
+
+    private WebhookDelivery Apply(WebhookDelivery delivery, WebhookSendResult result)
+    {
+        var attempts = delivery.Attempts.Append(result.Attempt).TakeLast(Options.AttemptsKept).ToList();
+        var count = delivery.AttemptCount + 1;
+        if (result.Delivered)
+        {
+            return delivery with
+            {
+                Status = WebhookDeliveryStatus.Delivered, AttemptCount = count, NextAttemptAt = null, DeliveredAt = result.Attempt.At, Attempts = attempts,
+            };
+        }
+
+        var next = WebhookRetrySchedule.NextAttempt(delivery.CreatedAt, count, time.GetUtcNow(), Options, Random.Shared.NextDouble());
+        return delivery with
+        {
+            Status = next is null ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending, AttemptCount = count, NextAttemptAt = next, Attempts = attempts,
+        };
+    }
+
+    /// <summary>Sets the timer for the earliest pending delivery and keeps the reminder while anything is pending.</summary>
+    private async Task ScheduleNextAsync()
+    {
+        var next = await store.NextDueAsync(_workspaceId, _webhookId);
+        if (next is null)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            await DisarmReminderAsync();
+            return;
+        }
+
+        var wait = next.Value - time.GetUtcNow();
+        _timer?.Change(wait < MinimumWait ? MinimumWait : wait, Timeout.InfiniteTimeSpan);
+        await EnsureReminderAsync();
+    }
+
+    private async Task EnsureReminderAsync()
+    {
+        if (_reminderArmed == true)
+        {
+            return;
+        }
+
+        await this.RegisterOrUpdateReminder(ReminderName, Options.ReminderPeriod, Options.ReminderPeriod);
+        _reminderArmed = true;
+    }
+
+    private async Task DisarmReminderAsync()
+    {
+        if (_reminderArmed == false)
+        {
+            return;
+        }
+
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminderArmed = false;
+    }
+
+    /// <summary>Forgets finished deliveries past the retention, at most once an hour per activation.</summary>
+    private async Task PruneAsync()
+    {
+        var now = time.GetUtcNow();
+        if (now - _prunedAt < PruneEvery)
+        {
+            return;
+        }
+
+        _prunedAt = now;
+        await store.PruneAsync(_workspaceId, _webhookId, now - Options.DeliveryRetention);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: a delivery pass failed; retrying shortly")]
+    private partial void LogPassFailed(Exception exception, string webhookId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} to webhook {WebhookId} failed for good after {Attempts} attempts: {Error}")]
+    private partial void LogGaveUp(string eventId, string webhookId, int attempts, string? error);
+}

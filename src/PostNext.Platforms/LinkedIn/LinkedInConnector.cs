@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Platforms;
+using PostNext.Abstractions.Posts;
+using PostNext.Platforms.Common;
+
+namespace PostNext.Platforms.LinkedIn;
+
+/// <summary>
+/// LinkedIn Posts API (Community Management): authorization code with the client secret (no PKCE for web apps),
+/// 60-day tokens refreshed only for partner apps, <c>POST /rest/posts</c> with images and videos uploaded through the
+/// Images and Videos APIs, the post URN from <c>x-restli-id</c>. Every /rest call carries <c>LinkedIn-Version</c>
+/// (<see cref="PlatformOptions.ApiVersion"/>) and <c>X-Restli-Protocol-Version: 2.0.0</c>. The account's external id
+/// is the author URN: <c>urn:li:person:{sub}</c> when connected, or an organization URN for a Company Page.
+/// </summary>
+public sealed partial class LinkedInConnector(
+    IHttpClientFactory httpClients, IOptionsMonitor<PlatformOptions> options, TimeProvider time, MediaFetcher media)
+    : PlatformConnectorBase(httpClients, options, time)
+{
+    /// <summary>Checkpoint: when the create request was sent (ISO 8601); reconciliation searches the author's posts from there.</summary>
+    public const string CreateSentCheckpoint = "linkedin.create_sent_at";
+
+    /// <summary>Checkpoint: the uploaded image/video URNs (comma-separated), saved before the create.</summary>
+    public const string MediaCheckpoint = "linkedin.media_urns";
+
+    /// <summary>The LinkedIn-Version sent when none is configured (versions sunset about a year after release).</summary>
+    public const string DefaultApiVersion = "202601";
+
+    /// <summary>
+    /// The real LinkedIn endpoints. Scopes: sign-in (openid profile → /v2/userinfo), member posting, and the member
+    /// analytics the metrics read (r_member_postAnalytics, r_member_profileAnalytics; Community Management product).
+    /// An app without those products sets PostNext:Platforms:linkedin:Scopes to what it has.
+    /// </summary>
+    public static PlatformOptions Defaults => new()
+    {
+        ApiBaseUrl = new Uri("https://api.linkedin.com/"),
+        AuthorizeUrl = new Uri("https://www.linkedin.com/oauth/v2/authorization"),
+        TokenUrl = new Uri("https://www.linkedin.com/oauth/v2/accessToken"),
+        RevokeUrl = new Uri("https://www.linkedin.com/oauth/v2/revoke"),
+        Scopes = ["openid", "profile", "w_member_social", "r_member_postAnalytics", "r_member_profileAnalytics"],
+        ApiVersion = DefaultApiVersion,
+    };
+
+    public override string Platform => PlatformIds.LinkedIn;
+
+    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken)
+    {
+        var tokens = await PostTokenFormAsync(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = exchange.Code,
+            ["redirect_uri"] = exchange.RedirectUri.ToString(),
+        }, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Api("v2/userinfo"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken.Reveal());
+        using var response = await Http.SendAsync(request, cancellationToken);
+        var user = await ReadOrThrowAsync(response, cancellationToken);
+        var sub = user?["sub"]?.GetValue<string>() ?? throw new PlatformException(
+            new PlatformError(ErrorCategory.Auth, "LinkedIn's /v2/userinfo answered without a sub (is the openid scope granted?)."));
+        var name = user["name"]?.GetValue<string>();
+        return new ConnectedAccount("urn:li:person:" + sub, name ?? sub, name, tokens);
+    }
+
+    /// <summary>LinkedIn's revoke takes client_id, client_secret and the token in a form.</summary>
+    public override async Task RevokeAsync(TokenSet current, CancellationToken cancellationToken)
+    {
+        if (Options.RevokeUrl is { } url)
+        {
+            using var response = await Http.PostAsync(url, ClientForm(new Dictionary<string, string> { ["token"] = current.AccessToken.Reveal() }), cancellationToken);
+        }
+    }
+
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
+        AttemptAsync(irreversible => TimeoutsAsTransport(async () =>
+        {
+            var author = request.Account.ExternalId;
+            var (content, urns) = await UploadMediaAsync(request, cancellationToken);
+            if (urns.Count > 0)
+            {
+                await request.SaveCheckpointAsync(MediaCheckpoint, string.Join(',', urns));
+            }
+
+            var body = new JsonObject
+            {
+                ["author"] = author,
+                ["commentary"] = LittleText.Escape(request.Content.Text),
+                ["visibility"] = "PUBLIC",
+                ["distribution"] = new JsonObject
+                {
+                    ["feedDistribution"] = "MAIN_FEED",
+                    ["targetEntities"] = new JsonArray(),
+                    ["thirdPartyDistributionChannels"] = new JsonArray(),
+                },
+                ["lifecycleState"] = "PUBLISHED",
+                ["isReshareDisabledByAuthor"] = false,
+            };
+            if (content is not null)
+            {
+                body["content"] = content;
+            }
+
+            await request.SaveCheckpointAsync(CreateSentCheckpoint, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            using var message = Rest(HttpMethod.Post, "rest/posts", body);
+            irreversible.Reach();
+            using var response = await SendAsync(message, request.Account, cancellationToken);
+            await ReadCreateAsync(response, cancellationToken);
+            var urn = response.Headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : null;
+            return string.IsNullOrEmpty(urn)
+                ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "LinkedIn accepted the post but sent no x-restli-id.")
+                : PublishOutcome.Success(urn, Permalink(urn), Time.GetUtcNow());
+        }));
+
+    /// <summary>Documented as https://www.linkedin.com/feed/update/{urn}.</summary>
+    public static string Permalink(string urn) => "https://www.linkedin.com/feed/update/" + urn;
+
+    protected override PlatformError Classify(HttpResponseMessage response, string body) =>
+        LinkedInErrors.Classify(response, body, Time.GetUtcNow()) ?? base.Classify(response, body);
+
+    /// <summary>A /rest request with the version headers LinkedIn requires on every call.</summary>
+    private HttpRequestMessage Rest(HttpMethod method, string relative, JsonObject? body = null, bool finder = false)
+    {
+        var request = new HttpRequestMessage(method, Api(relative)) { Content = body is null ? null : Json(body) };
+        request.Headers.Add("LinkedIn-Version", string.IsNullOrWhiteSpace(Options.ApiVersion) ? DefaultApiVersion : Options.ApiVersion);
+        request.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
+        if (finder)
+        {
+            request.Headers.Add("X-RestLi-Method", "FINDER");
+        }
+
+        return request;
+    }
+
+    private async Task<JsonNode?> SendRestAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            using var response = await SendAsync(request, account, cancellationToken);
+            return await ReadOrThrowAsync(response, cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the create's answer. Only a 503 says the create was not processed; another 5xx may hide a created post.</summary>
+    private async Task ReadCreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadOrThrowAsync(response, cancellationToken);
+        }
+        catch (PlatformException ex) when (ex.Error is { Category: ErrorCategory.Transient, HttpStatus: >= 500 and not 503 })
+        {
+            throw new PlatformException(ex.Error with { Category = ErrorCategory.UnknownOutcome });
+        }
+    }
+
+    /// <summary>A URN as a path segment or Rest.li value: URL-encoded, as LinkedIn requires.</summary>
+    private static string Encoded(string urn) => Uri.EscapeDataString(urn);
+
+    private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    /// <summary>
+    /// The HTTP client's timeout (a Polly strategy) throws <see cref="TimeoutRejectedException"/>, which the shared attempt
+    /// bracket does not know; it is rethrown as the cancellation a broken call produces, so it is classified like one.
+    /// </summary>
+    private static async Task<T> TimeoutsAsTransport<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new TaskCanceledException($"LinkedIn did not answer in time: {ex.Message}", new TimeoutException(ex.Message, ex));
+        }
+    }
+
+    private static long? Number(JsonNode? node) =>
+        node is JsonValue value && (value.TryGetValue<long>(out var n) || (value.TryGetValue<string>(out var s) &&
+            long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out n))) ? n : null;
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PostNext.Abstractions.Posts;
+using PostNext.Platforms.Common;
+
+namespace PostNext.Platforms.X;
+
+/// <summary>
+/// X has no idempotency key, so an unknown outcome is settled on the user's own timeline
+/// (<c>GET /2/users/{id}/tweets</c>) from the moment the create was sent: a post with the same media ids, or the same
+/// text once X's rewriting (t.co links, HTML entities) is undone, is the one the attempt created.
+/// </summary>
+public sealed partial class XConnector
+{
+    /// <summary>Clock difference allowed between this server and X when searching from the checkpoint.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
+
+    /// <summary>Timeline pages read at most (100 posts each) before the answer is "could not tell".</summary>
+    private const int MaxPages = 5;
+
+    public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var sentAt = request.Checkpoint(CreateSentCheckpoint) is { } saved &&
+            DateTimeOffset.TryParse(saved, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null;
+        if (sentAt is null && request.Checkpoints is not null)
+        {
+            return ReconcileResult.NotFound; // The journal is kept and the create was never sent.
+        }
+
+        var mediaIds = request.Checkpoint(MediaIdsCheckpoint)?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        try
+        {
+            return await TimeoutsAsTransport(() => SearchTimelineAsync(request, sentAt, mediaIds, cancellationToken));
+        }
+        catch (PlatformException ex)
+        {
+            return ReconcileResult.Unknown(ex.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
+        {
+            return ReconcileResult.Unknown($"X's timeline could not be read: {ex.Message}");
+        }
+    }
+
+    private async Task<ReconcileResult> SearchTimelineAsync(
+        PublishRequest request, DateTimeOffset? sentAt, IReadOnlyCollection<string> mediaIds, CancellationToken cancellationToken)
+    {
+        var query = "max_results=100&tweet.fields=created_at,attachments&exclude=retweets,replies";
+        if (sentAt is { } at)
+        {
+            query += "&start_time=" + Uri.EscapeDataString((at - ClockSkew).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        }
+
+        string? next = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var json = await GetAsync(
+                $"2/users/{Uri.EscapeDataString(request.Account.ExternalId)}/tweets?{query}" + (next is null ? "" : "&pagination_token=" + Uri.EscapeDataString(next)),
+                request.Account, cancellationToken);
+            foreach (var tweet in json?["data"] as JsonArray ?? [])
+            {
+                if (tweet is not null && IsTheAttempt(tweet, request.Content.Text, mediaIds))
+                {
+                    var id = tweet["id"]!.GetValue<string>();
+                    var created = DateTimeOffset.TryParse(tweet["created_at"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var c)
+                        ? c : Time.GetUtcNow();
+                    return ReconcileResult.Found(PublishOutcome.Success(id, Permalink(request.Account.Handle, id), created));
+                }
+            }
+
+            next = json?["meta"]?["next_token"]?.ToString();
+            if (next is null)
+            {
+                return sentAt is null
+                    ? ReconcileResult.Unknown("No checkpoint says when the post was sent, and it is not among the recent posts.")
+                    : ReconcileResult.NotFound;
+            }
+        }
+
+        return ReconcileResult.Unknown($"More than {MaxPages * 100} posts since the attempt; the post was not among them.");
+    }
+
+    private static bool IsTheAttempt(JsonNode tweet, string text, IReadOnlyCollection<string> mediaIds)
+    {
+        if (mediaIds.Count > 0)
+        {
+            var keys = (tweet["attachments"]?["media_keys"] as JsonArray ?? []).Select(k => k?.ToString() ?? "").ToList();
+            if (mediaIds.All(id => keys.Any(k => k.EndsWith("_" + id, StringComparison.Ordinal))))
+            {
+                return true; // A media key is "<type>_<media id>".
+            }
+        }
+
+        var expected = Comparable(text);
+        return expected.Length > 0 && expected == Comparable(tweet["text"]?.ToString() ?? "");
+    }
+
+    /// <summary>The text as X would echo it, made comparable: entities decoded, links (rewritten to t.co) dropped, spaces collapsed.</summary>
+    internal static string Comparable(string text)
+    {
+        var decoded = WebUtility.HtmlDecode(text).Normalize(NormalizationForm.FormC);
+        return Spaces().Replace(Links().Replace(decoded, " "), " ").Trim();
+    }
+
+    [GeneratedRegex(@"https?://\S+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Links();
+
+    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex Spaces();
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions;
+using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Platforms;
+using PostNext.Abstractions.Posts;
+using PostNext.Platforms.Common;
+
+namespace PostNext.Platforms.YouTube;
+
+/// <summary>
+/// YouTube Data API v3: Google OAuth (offline access, PKCE), a video published by resumable upload, statistics as metrics.
+/// The video exists only once its last byte is received, so the session URI saved before any byte is sent is both the
+/// way to resume an interrupted upload and the way to reconcile an unknown outcome.
+/// </summary>
+public sealed partial class YouTubeConnector(
+    IHttpClientFactory httpClients, IOptionsMonitor<PlatformOptions> options, TimeProvider time, MediaFetcher media)
+    : PlatformConnectorBase(httpClients, options, time)
+{
+    /// <summary>The resumable session URI, saved before the first byte is sent.</summary>
+    public const string SessionCheckpoint = "youtube.session";
+
+    /// <summary>The video's size in bytes, saved with the session (a probe states it: <c>Content-Range: bytes */{size}</c>).</summary>
+    public const string LengthCheckpoint = "youtube.upload_length";
+
+    /// <summary>The real Google endpoints (overlaid by <c>PostNext:Platforms:youtube</c>).</summary>
+    public static PlatformOptions Defaults => new()
+    {
+        ApiBaseUrl = new Uri("https://www.googleapis.com/youtube/v3/"),
+        UploadBaseUrl = new Uri("https://www.googleapis.com/"),
+        AuthorizeUrl = new Uri("https://accounts.google.com/o/oauth2/v2/auth"),
+        TokenUrl = new Uri("https://oauth2.googleapis.com/token"),
+        RevokeUrl = new Uri("https://oauth2.googleapis.com/revoke"),
+        Scopes = ["https://www.googleapis.com/auth/youtube.upload", "https://www.googleapis.com/auth/youtube.readonly"],
+        ChunkSizeBytes = 8 * 1024 * 1024,
+    };
+
+    public override string Platform => PlatformIds.YouTube;
+
+    protected override bool SupportsPkce => true;
+
+    /// <summary>A refresh token is issued only for offline access, and re-issued on reconnect only with prompt=consent.</summary>
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraAuthorizeParameters =>
+        [new("access_type", "offline"), new("prompt", "consent")];
+
+    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["code"] = exchange.Code,
+            ["grant_type"] = "authorization_code",
+            ["redirect_uri"] = exchange.RedirectUri.ToString(),
+        };
+        if (exchange.CodeVerifier is not null)
+        {
+            form["code_verifier"] = exchange.CodeVerifier;
+        }
+
+        var tokens = await PostTokenFormAsync(form, cancellationToken);
+        var channel = await GetAsync(Api("channels?part=snippet&mine=true"), tokens.AccessToken, cancellationToken) is var json && json["items"]?[0] is JsonObject item
+            ? item
+            : throw new PlatformException(new PlatformError(ErrorCategory.Auth, "This Google account has no YouTube channel; create one, then connect again."));
+        var id = channel["id"]!.ToString();
+        var title = channel["snippet"]?["title"]?.ToString();
+        var handle = channel["snippet"]?["customUrl"]?.ToString()?.TrimStart('@');
+        return new ConnectedAccount(id, string.IsNullOrEmpty(handle) ? title ?? id : handle, title, tokens);
+    }
+
+    /// <summary>Google usually omits refresh_token from a refresh answer: the old one stays valid and is kept.</summary>
+    public override async Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken)
+    {
+        var refreshed = await base.RefreshTokenAsync(current, cancellationToken);
+        return refreshed.Tokens is { RefreshToken: null } tokens
+            ? TokenRefresh.Ok(tokens with { RefreshToken = current.RefreshToken })
+            : refreshed;
+    }
+
+    /// <summary><c>POST https://oauth2.googleapis.com/revoke</c> with the refresh token (which ends the whole grant), else the access token.</summary>
+    public override async Task RevokeAsync(TokenSet current, CancellationToken cancellationToken)
+    {
+        if (Options.RevokeUrl is null)
+        {
+            return;
+        }
+
+        using var response = await Http.PostAsync(Options.RevokeUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = (current.RefreshToken ?? current.AccessToken).Reveal(),
+        }), cancellationToken);
+    }
+
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    {
+        var video = YouTubeVideo.From(request.Content);
+        var file = await media.FetchAsync(video.Media.Url, cancellationToken);
+        var contentType = file.ContentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase) ? file.ContentType : "video/*";
+        var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
+                               ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);
+        var resource = state.Video ?? await UploadAsync(request.Account, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
+        return Finished(resource);
+    });
+
+    /// <summary>
+    /// Probes the saved session: complete (200/201) → found, with the video's id; incomplete (308) → certainly not yet
+    /// published, and the next attempt resumes the same session from where it stopped; expired (404/410) → not published.
+    /// No session saved → no byte was ever sent → not published.
+    /// </summary>
+    public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Checkpoint(SessionCheckpoint) is not { } session)
+        {
+            return ReconcileResult.NotFound;
+        }
+
+        if (!long.TryParse(request.Checkpoint(LengthCheckpoint), out var total))
+        {
+            return ReconcileResult.Unknown("The upload session was saved without its size, so it cannot be probed.");
+        }
+
+        try
+        {
+            var state = await ProbeAsync(request.Account, new Uri(session), total, cancellationToken);
+            if (state.Video is null)
+            {
+                return ReconcileResult.NotFound;
+            }
+
+            var outcome = Finished(state.Video);
+            return outcome.Succeeded ? ReconcileResult.Found(outcome) : ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
+        }
+        catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or IOException or JsonException)
+        {
+            return ReconcileResult.Unknown($"The upload session could not be probed: {ex.Message}");
+        }
+    }
+
+    public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
+        ReadMetricsAsync(() => ReadVideoMetricsAsync(request, cancellationToken));
+
+    public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
+        ReadMetricsAsync(() => ReadChannelMetricsAsync(account, cancellationToken));
+
+    /// <summary>Google's error reason first (quota, limits, auth), then the shared HTTP semantics.</summary>
+    protected override PlatformError Classify(HttpResponseMessage response, string body) =>
+        YouTubeErrors.Classify((int)response.StatusCode, body, Time.GetUtcNow(), RateLimitedUntil(response), () => base.Classify(response, body));
+
+    /// <summary>
+    /// The uploaded video resource as an outcome: its id and <c>https://www.youtube.com/watch?v={id}</c>, unless YouTube
+    /// already rejected it (a duplicate upload is <see cref="ErrorCategory.Duplicate"/>) or failed to process it.
+    /// </summary>
+    private PublishOutcome Finished(JsonObject video)
+    {
+        var id = video["id"]?.ToString() ?? throw new JsonException("YouTube's upload answer carried no video id.");
+        var status = video["status"];
+        return status?["uploadStatus"]?.ToString() switch
+        {
+            "rejected" when status["rejectionReason"]?.ToString() == "duplicate" =>
+                PublishOutcome.Failure(ErrorCategory.Duplicate, $"YouTube rejected video {id} as a duplicate of an earlier upload."),
+            "rejected" => PublishOutcome.Failure(ErrorCategory.InvalidContent, $"YouTube rejected video {id}: {status["rejectionReason"]}."),
+            "failed" => PublishOutcome.Failure(ErrorCategory.InvalidContent, $"YouTube could not process video {id}: {status["failureReason"]}."),
+            _ => PublishOutcome.Success(id, $"https://www.youtube.com/watch?v={Uri.EscapeDataString(id)}", Time.GetUtcNow()),
+        };
+    }
+
+    /// <summary>A GET of the Data API with a bearer token, classified on failure.</summary>
+    private async Task<JsonObject> GetAsync(Uri url, Secret? token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var response = await SendTimedAsync(request, token, cancellationToken);
+        return await ReadOrThrowAsync(response, cancellationToken) as JsonObject ?? throw new JsonException("YouTube answered with no JSON object.");
+    }
+
+    /// <summary>One call within <see cref="PlatformOptions.RequestTimeout"/>; a timeout surfaces as <see cref="TaskCanceledException"/>.</summary>
+    private async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken)
+    {
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        try
+        {
+            return await Http.SendAsync(request, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskCanceledException($"YouTube did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {Options.RequestTimeout}.", ex);
+        }
+    }
+
+    /// <summary>Joins a relative path onto a configured base, whether or not the base ends in '/'.</summary>
+    private static Uri Join(Uri baseUrl, string relative) =>
+        new(baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/"), relative.TrimStart('/'));
+
+    private new Uri Api(string relative) => Join(Options.ApiBaseUrl!, relative);
+
+    private Uri Upload(string relative) => Join(Options.UploadBaseUrl ?? new Uri(Options.ApiBaseUrl!, "/"), relative);
+
+    private static bool Is(HttpResponseMessage response, params HttpStatusCode[] statuses) => statuses.Contains(response.StatusCode);
+}

@@ -1,0 +1,84 @@
+using PostNext.Abstractions.Limits;
+using PostNext.Abstractions.Posts;
+
+namespace PostNext.Grains.Tests.Limits;
+
+/// <summary>Account limits hold across a two-silo cluster; what does not fit waits for the reset, in order, and publishes once.</summary>
+public sealed class RateLimitTests
+{
+    private static Dictionary<string, string?> SandboxLimit(int limit, string period) => new()
+    {
+        ["PostNext:RateLimits:Platforms:sandbox:Account:posts:Limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["PostNext:RateLimits:Platforms:sandbox:Account:posts:Period"] = period,
+        ["PostNext:RateLimits:ReleaseSpacing"] = "00:00:00.500",
+    };
+
+    [Fact]
+    public async Task Of_150_posts_to_an_account_limited_to_100_per_window_100_publish_and_50_wait_for_the_reset_then_publish_once_each()
+    {
+        await using var cluster = await SchedulingCluster.StartInMemoryAsync(silos: 2, SandboxLimit(100, "00:00:10"));
+        var (ws, accounts) = await cluster.CreateWorkspaceAsync(1);
+        var account = accounts[0];
+        var due = DateTimeOffset.UtcNow.AddSeconds(2);
+        var posts = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            posts.Add(await cluster.SchedulePostAsync(ws, [account], due.AddMilliseconds(i), $"post {i}"));
+        }
+
+        // Before the window resets: exactly 100 published, 50 deferred to (about) the reset.
+        var firstWave = await WaitForCountAsync(cluster, posts, PostStatus.Published, 100, TimeSpan.FromSeconds(30));
+        var waiting = await Task.WhenAll(posts.Select(p => cluster.Client.GetGrain<IPostGrain>(p).GetAsync()));
+        var deferred = waiting.Where(p => p!.Targets[0].Publication!.Status == PublicationStatus.Deferred).ToList();
+        Assert.Equal(100, firstWave);
+        Assert.Equal(50, deferred.Count);
+        Assert.All(deferred, p => Assert.Contains("limit", p!.Targets[0].Publication!.DeferReason, StringComparison.Ordinal));
+        var status = await cluster.Client.GetGrain<IRateLimitGrain>(RateLimitScopes.Account("sandbox", account)).GetStatusAsync();
+        Assert.Equal(0, Assert.Single(status.Windows).Remaining);
+        Assert.Equal(50, status.Waiting);
+
+        // After the reset the 50 go out, in their original order.
+        await WaitForCountAsync(cluster, posts, PostStatus.Published, 150, TimeSpan.FromSeconds(90));
+        var receipts = await cluster.Sandbox.ListAsync(account, 1000);
+        Assert.Equal(150, receipts.Count);
+        Assert.Equal(150, receipts.Select(r => r.PublicationKey).Distinct().Count());
+        // In their original order: each goes out after every post due before it (up to scheduling jitter well under a
+        // second, the release spacing being 0.5 s), and spread out rather than all at once.
+        var originalOrder = deferred.Select(p => p!.Id).OrderBy(id => posts.IndexOf(id)).ToList();
+        var sentAt = receipts.ToDictionary(r => r.PublicationKey.Split('~')[0], r => r.ReceivedAt);
+        for (var i = 0; i < originalOrder.Count; i++)
+        {
+            for (var j = i + 1; j < originalOrder.Count; j++)
+            {
+                Assert.True(sentAt[originalOrder[j]] >= sentAt[originalOrder[i]] - TimeSpan.FromSeconds(0.9),
+                    $"{originalOrder[j]} (#{j}) went out {sentAt[originalOrder[i]] - sentAt[originalOrder[j]]} before {originalOrder[i]} (#{i})");
+            }
+        }
+
+        var released = originalOrder.Select(id => sentAt[id]).Order().ToList();
+        Assert.True(released[^1] - released[0] >= TimeSpan.FromSeconds(49 * 0.45), "the deferred posts are spread out, not released at once");
+
+        // Never more than 100 inside any 10-second window, across both silos.
+        var times = receipts.Select(r => r.ReceivedAt).Order().ToList();
+        for (var i = 0; i + 100 < times.Count; i++)
+        {
+            Assert.True(times[i + 100] - times[i] >= TimeSpan.FromSeconds(9.9), $"101 publishes within {times[i + 100] - times[i]}");
+        }
+    }
+
+    private static async Task<int> WaitForCountAsync(SchedulingCluster cluster, List<string> posts, PostStatus status, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var views = await Task.WhenAll(posts.Select(p => cluster.Client.GetGrain<IPostGrain>(p).GetAsync()));
+            var matching = views.Count(v => v!.Status == status);
+            if (matching >= count || DateTime.UtcNow > deadline)
+            {
+                return matching;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PostNext.Platforms.Tests.Common;
+using PostNext.Testing;
+using static PostNext.Platforms.Tests.Meta.MetaFake;
+
+namespace PostNext.Platforms.Tests.Facebook;
+
+/// <summary>
+/// The Graph API as the Facebook connector uses it (platforms.md §3), on loopback: Facebook Login's token endpoint (code
+/// exchange checked against client id, secret and redirect URI; <c>fb_exchange_token</c>), <c>/me/accounts</c> with Page
+/// tokens, Page posts (<c>/feed</c> with <c>attached_media</c> of unpublished photos), <c>/photos</c> by URL, <c>/videos</c>
+/// by <c>file_url</c> with processing, node reads, post/video insights, the Page's recent posts and videos. Every Graph
+/// call needs the right bearer token (a Page token for Page edges, a user token for <c>/me/accounts</c>), else code 190.
+/// </summary>
+public sealed class FakeFacebookApi : IAsyncDisposable
+{
+    public const string Version = "v25.0";
+    public const string PageId = "1010";
+    public const string ReadOnlyPageId = "2020";
+    public const string Code = "fb-auth-code";
+    public const string ShortUserToken = "fb-short-user";
+    public const long Reactions = 42, Comments = 7, Shares = 3, Reach = 1234, VideoViews = 987, Followers = 5230, Fans = 5100;
+
+    private readonly ConcurrentDictionary<string, JsonObject> _posts = new();
+    private readonly ConcurrentDictionary<string, Photo> _photos = new();
+    private readonly ConcurrentDictionary<string, Video> _videos = new();
+    private readonly HashSet<string> _userTokens = [ShortUserToken];
+    private readonly HashSet<string> _pageTokens = [];
+    private readonly TimeProvider _clock;
+    private int _ids = 100;
+    private bool _codeUsed;
+
+    private FakeFacebookApi(TimeProvider clock) => _clock = clock;
+
+    public FakePlatformServer Server { get; private set; } = null!;
+
+    /// <summary>The redirect URI the authorization code was issued for.</summary>
+    public Uri RedirectUri { get; } = new("https://app.postnext.test/connect/facebook/callback");
+
+    /// <summary>The current long-lived user token (each exchange issues a new one).</summary>
+    public string UserToken { get; private set; } = "fb-long-user-0";
+
+    /// <summary>The current token of the publishable Page.</summary>
+    public string PageToken { get; private set; } = "fb-page-1010-0";
+
+    /// <summary>How many status reads a video stays "processing".</summary>
+    public int VideoPollsUntilReady { get; set; } = 2;
+
+    /// <summary>Whether video processing ends in error.</summary>
+    public bool VideoProcessingFails { get; set; }
+
+    public IReadOnlyDictionary<string, JsonObject> Posts => _posts;
+
+    public IReadOnlyCollection<string> VideoIds => [.. _videos.Keys];
+
+    public static async Task<FakeFacebookApi> StartAsync(TimeProvider? clock = null)
+    {
+        var fake = new FakeFacebookApi(clock ?? TimeProvider.System);
+        fake._userTokens.Add(fake.UserToken);
+        fake._pageTokens.Add(fake.PageToken);
+        fake.Server = await FakePlatformServer.StartAsync(fake.Map);
+        return fake;
+    }
+
+    /// <summary>Invalidates every token (password change, app removed).</summary>
+    public void RevokeAll()
+    {
+        _userTokens.Clear();
+        _pageTokens.Clear();
+    }
+
+    /// <summary>The next feed post is created, and the answer never comes.</summary>
+    public void CreatePostThenHang() => Server.Fail("POST", $"/{Version}/{PageId}/feed", EffectThenHang(async context =>
+        CreatePost(PageId, await JsonBodyAsync(context) ?? [])));
+
+    /// <summary>The next video is created, and the answer never comes.</summary>
+    public void CreateVideoThenHang() => Server.Fail("POST", $"/{Version}/{PageId}/videos", EffectThenHang(async context =>
+        CreateVideo(PageId, await JsonBodyAsync(context) ?? [])));
+
+    private void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/{version}/oauth/access_token", Token);
+        app.MapGet("/{version}/me/accounts", Accounts);
+        app.MapGet("/{version}/me", Me);
+        app.MapDelete("/{version}/me/permissions", Deauthorize);
+        app.MapPost("/{version}/{pageId}/photos", UploadPhoto);
+        app.MapPost("/{version}/{pageId}/feed", PublishFeed);
+        app.MapPost("/{version}/{pageId}/videos", PublishVideo);
+        app.MapGet("/{version}/{pageId}/posts", (HttpContext c, string pageId) =>
+            List(c, pageId, _posts.Values.Where(p => p["id"]!.ToString().StartsWith(pageId + "_", StringComparison.Ordinal)), "message"));
+        app.MapGet("/{version}/{pageId}/videos", (HttpContext c, string pageId) =>
+            List(c, pageId, _videos.Values.Where(v => v.PageId == pageId).Select(v => v.Node), "description"));
+        app.MapGet("/{version}/{id}/insights", (HttpContext c, string id) => Insight(c, id, "post_total_media_view_unique", Reach));
+        app.MapGet("/{version}/{id}/video_insights", (HttpContext c, string id) => Insight(c, id, "total_video_views", VideoViews));
+        app.MapGet("/{version}/{id}", Node);
+    }
+
+    private IResult Token(HttpContext context)
+    {
+        if (Query(context, "client_id") != ConnectorHarness.ClientId || Query(context, "client_secret") != ConnectorHarness.ClientSecret)
+        {
+            return Error(400, "Error validating client secret.", 1);
+        }
+
+        if (Query(context, "grant_type") == "fb_exchange_token")
+        {
+            if (!_userTokens.Contains(Query(context, "fb_exchange_token")))
+            {
+                return Error(400, "Error validating access token: Session has expired on Tuesday, 01-Dec-26 08:00:00 PST.", 190, 463);
+            }
+
+            UserToken = $"fb-long-user-{Interlocked.Increment(ref _ids)}";
+            _userTokens.Add(UserToken);
+            PageToken = $"fb-page-{PageId}-{_ids}";
+            _pageTokens.Add(PageToken);
+            return Json(new JsonObject { ["access_token"] = UserToken, ["token_type"] = "bearer", ["expires_in"] = 5183944 });
+        }
+
+        if (Query(context, "code") != Code || _codeUsed || Query(context, "redirect_uri") != RedirectUri.ToString())
+        {
+            return Error(400, "Invalid verification code format.", 100, 36007);
+        }
+
+        _codeUsed = true;
+        return Json(new JsonObject { ["access_token"] = ShortUserToken, ["token_type"] = "bearer", ["expires_in"] = 5400 });
+    }
+
+    private IResult Accounts(HttpContext context) => RequireToken(context, _userTokens.Contains) ?? Json(new JsonObject
+    {
+        ["data"] = new JsonArray(
+            Page(ReadOnlyPageId, "Read-only Page", "readonly", "fb-page-2020", "ANALYZE"),
+            Page(PageId, "PostNext Bakery", "postnextbakery", PageToken, "ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE")),
+        ["paging"] = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "a", ["after"] = "b" } },
+    });
+
+    private static JsonObject Page(string id, string name, string username, string token, params string[] tasks) => new()
+    {
+        ["id"] = id, ["name"] = name, ["username"] = username, ["access_token"] = token,
+        ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)t)]),
+    };
+
+    private IResult Me(HttpContext context) => Bearer(context) is { } token && _pageTokens.Contains(token)
+        ? Json(new JsonObject { ["id"] = PageId, ["name"] = "PostNext Bakery" })
+        : RequireToken(context, _userTokens.Contains) ?? Json(new JsonObject { ["id"] = "user-77", ["name"] = "Alex Baker" });
+
+    private IResult Deauthorize(HttpContext context)
+    {
+        if (RequireToken(context, _userTokens.Contains) is { } denied)
+        {
+            return denied;
+        }
+
+        RevokeAll();
+        return Json(new JsonObject { ["success"] = true });
+    }
+
+    private async Task<IResult> UploadPhoto(HttpContext context, string pageId)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await JsonBodyAsync(context) is not { } body || body["url"]?.ToString() is not { Length: > 0 } url)
+        {
+            return Error(400, "(#324) Requires upload file", 324);
+        }
+
+        var id = NextId();
+        _photos[id] = new Photo(pageId, url, body["published"]?.GetValue<bool>() ?? true);
+        return Json(new JsonObject { ["id"] = id });
+    }
+
+    private async Task<IResult> PublishFeed(HttpContext context, string pageId)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        var body = await JsonBodyAsync(context);
+        if (body is null || (body["message"] is null && body["attached_media"] is null && body["link"] is null))
+        {
+            return Error(400, "(#100) Missing message or attachment", 100);
+        }
+
+        foreach (var media in body["attached_media"] as JsonArray ?? [])
+        {
+            if (media?["media_fbid"]?.ToString() is not { } photoId || !_photos.TryGetValue(photoId, out var photo) || photo.PageId != pageId || photo.Published)
+            {
+                return Error(400, "(#100) attached_media must be unpublished photos of this Page", 100);
+            }
+        }
+
+        var post = CreatePost(pageId, body);
+        var answer = new JsonObject { ["id"] = post["id"]!.ToString() };
+        if (Query(context, "fields").Contains("permalink_url", StringComparison.Ordinal))
+        {
+            answer["permalink_url"] = post["permalink_url"]!.ToString();
+        }
+
+        return Json(answer);
+    }
+
+    private JsonObject CreatePost(string pageId, JsonObject body)
+    {
+        var id = $"{pageId}_{NextId()}";
+        var post = new JsonObject
+        {
+            ["id"] = id,
+            ["message"] = body["message"]?.ToString(),
+            ["created_time"] = Timestamp(_clock.GetUtcNow()),
+            ["permalink_url"] = $"https://www.facebook.com/{pageId}/posts/{id.Split('_')[1]}",
+            ["attachments"] = (body["attached_media"] as JsonArray)?.Count ?? 0,
+        };
+        _posts[id] = post;
+        return post;
+    }
+
+    private async Task<IResult> PublishVideo(HttpContext context, string pageId)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await JsonBodyAsync(context) is not { } body || body["file_url"]?.ToString() is not { Length: > 0 })
+        {
+            return Error(400, "(#100) file_url or source is required", 100);
+        }
+
+        return Json(new JsonObject { ["id"] = CreateVideo(pageId, body) });
+    }
+
+    private string CreateVideo(string pageId, JsonObject body)
+    {
+        var id = NextId();
+        _videos[id] = new Video(pageId, VideoPollsUntilReady, new JsonObject
+        {
+            ["id"] = id,
+            ["description"] = body["description"]?.ToString(),
+            ["title"] = body["title"]?.ToString(),
+            ["created_time"] = Timestamp(_clock.GetUtcNow()),
+            ["permalink_url"] = $"/{pageId}/videos/{id}/",
+        });
+        return id;
+    }
+
+    private IResult List(HttpContext context, string pageId, IEnumerable<JsonObject> items, string textField)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        var since = long.TryParse(Query(context, "since"), out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : DateTimeOffset.MinValue;
+        var data = items
+            .Where(p => DateTimeOffset.Parse(p["created_time"]!.ToString()[..19] + "Z", System.Globalization.CultureInfo.InvariantCulture) >= since)
+            .OrderByDescending(p => p["created_time"]!.ToString())
+            .Select(p => (JsonNode)new JsonObject
+            {
+                ["id"] = p["id"]!.ToString(), [textField] = p[textField]?.ToString(),
+                ["created_time"] = p["created_time"]!.ToString(), ["permalink_url"] = p["permalink_url"]!.ToString(),
+            });
+        return Json(new JsonObject { ["data"] = new JsonArray([.. data]) });
+    }
+
+    private IResult Insight(HttpContext context, string id, string metric, long value)
+    {
+        if (RequireToken(context, _pageTokens.Contains) is { } denied)
+        {
+            return denied;
+        }
+
+        if (Query(context, "metric") != metric)
+        {
+            return Error(400, "(#100) The value must be a valid insights metric", 100);
+        }
+
+        return Json(new JsonObject
+        {
+            ["data"] = new JsonArray(new JsonObject
+            {
+                ["name"] = metric, ["period"] = "lifetime",
+                ["values"] = new JsonArray(new JsonObject { ["value"] = value }),
+                ["id"] = $"{id}/insights/{metric}/lifetime",
+            }),
+        });
+    }
+
+    private IResult Node(HttpContext context, string id)
+    {
+        if (RequireToken(context, _pageTokens.Contains) is { } denied)
+        {
+            return denied;
+        }
+
+        if (id == PageId)
+        {
+            return Json(new JsonObject { ["id"] = PageId, ["followers_count"] = Followers, ["fan_count"] = Fans });
+        }
+
+        if (_posts.TryGetValue(id, out var post))
+        {
+            return Json(new JsonObject
+            {
+                ["id"] = id, ["permalink_url"] = post["permalink_url"]!.ToString(), ["created_time"] = post["created_time"]!.ToString(),
+                ["shares"] = new JsonObject { ["count"] = Shares },
+                ["comments"] = Summary(Comments), ["reactions"] = Summary(Reactions),
+            });
+        }
+
+        if (_videos.TryGetValue(id, out var video))
+        {
+            var status = video.Read(VideoProcessingFails);
+            return Json(new JsonObject
+            {
+                ["id"] = id, ["permalink_url"] = video.Node["permalink_url"]!.ToString(), ["created_time"] = video.Node["created_time"]!.ToString(),
+                ["status"] = status, ["comments"] = Summary(Comments), ["reactions"] = Summary(Reactions),
+            });
+        }
+
+        return Error(400, $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", 100, 33);
+    }
+
+    private static JsonObject Summary(long total) => new()
+    {
+        ["data"] = new JsonArray(), ["summary"] = new JsonObject { ["total_count"] = total },
+    };
+
+    private IResult? RequirePageToken(HttpContext context, string pageId) => RequireToken(context, t => pageId == PageId && _pageTokens.Contains(t));
+
+    private string NextId() => Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    private sealed record Photo(string PageId, string Url, bool Published);
+
+    private sealed class Video(string pageId, int pollsUntilReady, JsonObject node)
+    {
+        private int _polls = pollsUntilReady;
+
+        public string PageId { get; } = pageId;
+
+        public JsonObject Node { get; } = node;
+
+        public JsonObject Read(bool fails)
+        {
+            var remaining = Interlocked.Decrement(ref _polls);
+            var state = remaining >= 0 ? "processing" : fails ? "error" : "ready";
+            var status = new JsonObject { ["video_status"] = state };
+            if (state == "error")
+            {
+                status["processing_phase"] = new JsonObject
+                {
+                    ["status"] = "error", ["error"] = new JsonObject { ["message"] = "The video file you selected is in a format that we don't support." },
+                };
+            }
+
+            return status;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using PostNext.Platforms.LinkedIn;
+
+namespace PostNext.Platforms.Tests.LinkedIn;
+
+/// <summary>
+/// After an unknown outcome the LinkedIn connector settles it on the author's posts, from the checkpoint saved before
+/// the create: found, certainly not there, or unknown when the token may not list the author's posts.
+/// </summary>
+public sealed class LinkedInReconcileTests : IAsyncLifetime
+{
+    private LinkedInTestbed _li = null!;
+
+    public async Task InitializeAsync() => _li = await LinkedInTestbed.StartAsync(requestTimeout: TimeSpan.FromSeconds(1));
+
+    public async Task DisposeAsync() => await _li.DisposeAsync();
+
+    [Fact]
+    public async Task A_post_created_before_the_timeout_is_found_among_the_organizations_posts()
+    {
+        var content = new PostContent("Quarterly results (Q3) are in #growth", []);
+        _li.Api.AddPost(FakeLinkedInApi.OrganizationUrn, "older news", DateTimeOffset.UtcNow.AddDays(-3));
+        _li.Api.CreateThenHang();
+
+        var outcome = await _li.Connector.PublishAsync(_li.Publish(content, _li.Organization), CancellationToken.None);
+        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content, _li.Organization), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Equal(ReconcileState.Found, found.State);
+        var created = _li.Api.Posts.Single(p => p.Shown == content.Text);
+        Assert.Equal(created.Urn, found.Publication!.ExternalId);
+        Assert.Equal("https://www.linkedin.com/feed/update/" + created.Urn, found.Publication.Permalink);
+        var search = Assert.Single(_li.Requests("GET", "/rest/posts"));
+        Assert.Equal($"?author={Uri.EscapeDataString(FakeLinkedInApi.OrganizationUrn)}&q=author&count=20&start=0&sortBy=CREATED", search.Query);
+        Assert.Equal("FINDER", search.Header("X-RestLi-Method"));
+        LinkedInTestbed.AssertRestHeaders(search);
+    }
+
+    [Fact]
+    public async Task A_media_post_is_found_by_its_uploaded_media()
+    {
+        var content = new PostContent("pic", [new MediaItem(_li.Api.ServeFile("p.png", LinkedInTestbed.Bytes(64, 3), "image/png"), MediaType.Image)]);
+        _li.Api.CreateThenHang();
+
+        await _li.Connector.PublishAsync(_li.Publish(content, _li.Organization), CancellationToken.None);
+        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content with { Text = "caption edited since" }, _li.Organization), CancellationToken.None);
+
+        Assert.Equal(ReconcileState.Found, found.State);
+        Assert.Equal(_li.Api.Posts.Single().Urn, found.Publication!.ExternalId);
+    }
+
+    [Fact]
+    public async Task A_create_LinkedIn_never_received_is_not_found()
+    {
+        var content = new PostContent("lost in transit", []);
+        _li.Api.AddPost(FakeLinkedInApi.OrganizationUrn, "older news", DateTimeOffset.UtcNow.AddDays(-3));
+        _li.Api.Server.Hang("POST", "/rest/posts", TimeSpan.FromSeconds(30));
+
+        var outcome = await _li.Connector.PublishAsync(_li.Publish(content, _li.Organization), CancellationToken.None);
+        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content, _li.Organization), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Equal(ReconcileState.NotFound, found.State);
+    }
+
+    [Fact]
+    public async Task A_member_token_that_may_list_its_posts_finds_the_post()
+    {
+        _li.Api.MemberPostsReadable = true;
+        var content = new PostContent("member post", []);
+        _li.Api.CreateThenHang();
+
+        await _li.Connector.PublishAsync(_li.Publish(content), CancellationToken.None);
+        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content), CancellationToken.None);
+
+        Assert.Equal(ReconcileState.Found, found.State);
+    }
+
+    [Fact]
+    public async Task A_member_token_without_r_member_social_cannot_tell_so_the_outcome_stays_unknown()
+    {
+        var content = new PostContent("member post", []);
+        _li.Api.CreateThenHang();
+
+        await _li.Connector.PublishAsync(_li.Publish(content), CancellationToken.None);
+        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content), CancellationToken.None);
+
+        Assert.Equal(ReconcileState.Unknown, found.State);
+        Assert.Contains("Not enough permissions", found.Detail);
+    }
+
+    [Fact]
+    public async Task Without_a_create_checkpoint_the_create_was_never_sent_so_nothing_is_asked()
+    {
+        var request = new PublishRequest("pub-li-1", "attempt-1", _li.Member, new PostContent("never sent", []), new Dictionary<string, string>());
+
+        var found = await _li.Connector.FindPublicationAsync(request, CancellationToken.None);
+
+        Assert.Equal(ReconcileState.NotFound, found.State);
+        Assert.Empty(_li.Api.Server.Requests);
+        Assert.False(request.Checkpoints!.ContainsKey(LinkedInConnector.CreateSentCheckpoint));
+    }
+}
