@@ -31,6 +31,10 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("RefreshToken")]
     Task<AccountView?> RefreshTokenAsync(bool force);
 
+    /// <summary>The platform refused the account's token even after a refresh: it must be reconnected by a person.</summary>
+    [Alias("MarkReconnectRequired")]
+    Task MarkReconnectRequiredAsync(string reason);
+
     /// <summary>The sandbox's record of what it received for this account, oldest first (sandbox accounts only).</summary>
     [Alias("GetSandboxReceived")]
     Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit);

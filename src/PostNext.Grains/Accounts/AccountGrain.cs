@@ -4,7 +4,9 @@ using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Abstractions.Webhooks;
 using PostNext.Grains.Scheduling;
+using PostNext.Grains.Webhooks;
 using PostNext.Platforms;
 using PostNext.Platforms.Common;
 using PostNext.Storage.Sandbox;
@@ -126,6 +128,16 @@ public sealed partial class AccountGrain(
         return new PublishingIdentity(Id, S.Platform, S.ExternalId, S.Handle, S.Status, S.Sandbox, token);
     }
 
+    public async Task MarkReconnectRequiredAsync(string reason)
+    {
+        if (!Exists || S.Status == AccountStatus.ReconnectRequired)
+        {
+            return;
+        }
+
+        await BecomeReconnectRequiredAsync(reason);
+    }
+
     public async Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit) =>
         Exists && S.Platform == PlatformIds.Sandbox ? await sandbox.ListAsync(Id, limit) : [];
 
@@ -188,16 +200,22 @@ public sealed partial class AccountGrain(
         var error = result.Error!;
         if (error.Category == ErrorCategory.Auth || (stored.ExpiresAt is { } exp && exp <= now && error.Category != ErrorCategory.Transient))
         {
-            S.Status = AccountStatus.ReconnectRequired;
-            S.StatusReason = $"Token refresh failed: {error.Message}";
-            await state.WriteStateAsync();
-            await DisarmRefreshAsync();
-            LogReconnectRequired(Id, S.Platform);
+            await BecomeReconnectRequiredAsync($"Token refresh failed: {error.Message}");
             return;
         }
 
         // Transient: try again shortly (the reminder period), the current token may still work.
         LogRefreshDeferred(Id, error.Message);
+    }
+
+    private async Task BecomeReconnectRequiredAsync(string reason)
+    {
+        S.Status = AccountStatus.ReconnectRequired;
+        S.StatusReason = reason;
+        await state.WriteStateAsync();
+        await DisarmRefreshAsync();
+        LogReconnectRequired(Id, S.Platform);
+        await GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.AccountReconnectRequired(View(), time.GetUtcNow()), logger);
     }
 
     private async Task ArmRefreshAsync()

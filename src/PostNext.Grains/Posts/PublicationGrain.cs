@@ -8,6 +8,8 @@ using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Limits;
 using PostNext.Grains.Limits;
 using PostNext.Grains.Scheduling;
+using PostNext.Grains.Webhooks;
+using PostNext.Abstractions.Webhooks;
 using PostNext.Platforms;
 using PostNext.Storage.Calendar;
 
@@ -256,6 +258,11 @@ public sealed partial class PublicationGrain(
                 await DeferAsync(until, $"Rate limited by the platform: {message}");
                 break;
 
+            case ErrorCategory.Auth when S.AuthRefreshTried:
+                await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).MarkReconnectRequiredAsync($"The platform refused the token after a refresh: {message}");
+                await FailAsync(ErrorCategory.Auth, $"{message} Reconnect the account.");
+                break;
+
             case ErrorCategory.Auth when !S.AuthRefreshTried:
                 S.AuthRefreshTried = true;
                 var account = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).RefreshTokenAsync(force: true);
@@ -461,6 +468,7 @@ public sealed partial class PublicationGrain(
         S.PublishedAt = outcome.PublishedAt ?? time.GetUtcNow();
         S.Error = null;
         await SaveAsync();
+        await EmitWebhookAsync();
         await DisarmReminderAsync();
         await GrainFactory.GetGrain<IPostMetricsGrain>(this.GetPrimaryKeyString()).StartAsync(new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content));
     }
@@ -478,6 +486,7 @@ public sealed partial class PublicationGrain(
         S.DeferredUntil = until;
         S.DeferReason = reason;
         await SaveAsync();
+        await EmitWebhookAsync();
         await ArmReminderAsync(until);
     }
 
@@ -486,8 +495,13 @@ public sealed partial class PublicationGrain(
         S.Status = PublicationStatus.Failed;
         S.Error = new PublicationError(category, message);
         await SaveAsync();
+        await EmitWebhookAsync();
         await DisarmReminderAsync();
     }
+
+    /// <summary>post.published / post.deferred / post.failed to the workspace's webhooks (its id is stable per revision; never throws).</summary>
+    private Task EmitWebhookAsync() =>
+        GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.ForPublication(S.WorkspaceId, View(), S.Revision, time.GetUtcNow()), logger);
 
     private TimeSpan RetryDelay(int attempt)
     {
