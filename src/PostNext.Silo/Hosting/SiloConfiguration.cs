@@ -73,10 +73,24 @@ public static class SiloConfiguration
 
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
+            AllowConfiguredReminderPeriods(silo, configuration);
             silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
         });
 
         return builder;
+    }
+
+    /// <summary>
+    /// Orleans refuses reminder periods under its minimum (1 minute); a shorter configured scheduling period (tests,
+    /// demos) lowers that minimum to match. Orleans logs that such periods are not meant for production.
+    /// </summary>
+    private static void AllowConfiguredReminderPeriods(ISiloBuilder silo, IConfiguration configuration)
+    {
+        var scheduling = configuration.GetSection(PostNext.Grains.Scheduling.SchedulingOptions.SectionName).Get<PostNext.Grains.Scheduling.SchedulingOptions>() ?? new PostNext.Grains.Scheduling.SchedulingOptions();
+        if (scheduling.ReminderPeriod < TimeSpan.FromMinutes(1))
+        {
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = scheduling.ReminderPeriod);
+        }
     }
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSettings cluster)
