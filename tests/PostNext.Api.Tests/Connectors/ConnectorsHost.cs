@@ -92,7 +92,7 @@ public sealed class ConnectorsHost : IAsyncLifetime
     /// PostNext:Platforms:&lt;id&gt;:… as an operator would set them to reach a proxy: each default URL keeps its path on the
     /// fake's host (exactly as <see cref="ConnectorHarness.Rebase"/> maps them in the connector tests).
     /// </summary>
-    private static IEnumerable<string> PlatformSettings(string platform, PlatformOptions defaults, FakePlatformServer fake)
+    internal static IEnumerable<string> PlatformSettings(string platform, PlatformOptions defaults, FakePlatformServer fake)
     {
         var prefix = $"--{PlatformOptions.SectionPrefix}:{platform}:";
         yield return $"{prefix}ClientId={ConnectorHarness.ClientId}";
