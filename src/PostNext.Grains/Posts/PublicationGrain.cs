@@ -11,6 +11,7 @@ using PostNext.Grains.Scheduling;
 using PostNext.Grains.Webhooks;
 using PostNext.Abstractions.Webhooks;
 using PostNext.Platforms;
+using PostNext.Platforms.Common;
 using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Posts;
@@ -321,7 +322,14 @@ public sealed partial class PublicationGrain(
         {
             // Bounded release: after a restart every due reminder fires at once; platform calls go out at a bounded rate.
             using var lease = await throttle.AcquireAsync();
+            var observed = RateLimitObserver.Begin();
             var outcome = await CallPlatformAsync(token => call.Connector.PublishAsync(call.Request, token), call.Request);
+            if (observed.BlockedUntil is { } until && until > time.GetUtcNow())
+            {
+                // The platform said its budget is spent (even on a success): no more calls for this scope until its reset.
+                await LimitScope().ReportBlockedAsync(until, "the platform reported its rate-limit budget spent");
+            }
+
             await self.CompleteAttemptAsync(call.Request.AttemptId, outcome);
         }
         catch (Exception ex)

@@ -76,6 +76,25 @@ public sealed class FailureHandlingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_success_that_spends_the_last_of_the_budget_defers_the_next_post_to_the_reset()
+    {
+        var (ws, key, account) = await ImportXAccountAsync();
+        var resetUnix = DateTimeOffset.UtcNow.AddSeconds(45).ToUnixTimeSeconds();
+        _x.Server.Fail("POST", "/2/tweets", 201, """{"data":{"id":"1860000000000000001","text":"last one"}}""",
+            ("x-rate-limit-limit", "100"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", resetUnix.ToString(CultureInfo.InvariantCulture)));
+
+        var first = await _api.CreatePostAsync(ws, key, new { content = new { text = "last one" }, targets = new[] { new { accountId = account } }, schedule = new { mode = "now" } });
+        var published = await _api.WaitForPostAsync(ws, key, first["id"]!.GetValue<string>());
+        Assert.Equal("published", ConnectorsApi.Target(published, account)["status"]!.GetValue<string>());
+
+        var second = await _api.CreatePostAsync(ws, key, new { content = new { text = "one too many" }, targets = new[] { new { accountId = account } }, schedule = new { mode = "now" } });
+        var target = await WaitForTargetAsync(ws, key, second["id"]!.GetValue<string>(), account, "deferred");
+
+        Assert.Equal(resetUnix, target["deferredUntil"]!.GetValue<DateTimeOffset>().ToUnixTimeSeconds());
+        Assert.DoesNotContain(_x.Tweets, t => t.Text == "one too many");
+    }
+
+    [Fact]
     public async Task A_burst_of_5xx_is_retried_and_then_succeeds_once()
     {
         var (ws, key, account) = await ImportXAccountAsync();
