@@ -9,6 +9,8 @@ using PostNext.Platforms.Tests.Common;
 using PostNext.Testing;
 using static PostNext.Platforms.Tests.Meta.MetaFake;
 
+using static PostNext.Platforms.Tests.Common.ContractHelpers;
+
 namespace PostNext.Platforms.Tests.Instagram;
 
 /// <summary>The Instagram connector against a loopback Instagram API: containers, the publishing limit, reconciliation, OAuth.</summary>
@@ -466,22 +468,4 @@ public sealed class InstagramConnectorTests : IAsyncLifetime
     private static PostContent Image(string caption, string url) => new(caption, [new MediaItem(url, MediaType.Image)]);
 
     private static Dictionary<string, StringValues> Query(RecordedRequest request) => QueryHelpers.ParseQuery(request.Query);
-
-    private static Dictionary<string, string> Form(RecordedRequest request) =>
-        QueryHelpers.ParseQuery(request.Body).ToDictionary(p => p.Key, p => p.Value.ToString());
-
-    /// <summary>A journal that also notes which requests the fake had seen when each checkpoint was saved.</summary>
-    private sealed class RecordingJournal(FakePlatformServer server) : IPublishJournal
-    {
-        public Dictionary<string, string> Saved { get; } = [];
-
-        public Dictionary<string, IReadOnlyList<RecordedRequest>> RequestsWhenSaved { get; } = [];
-
-        public Task SaveAsync(string key, string value)
-        {
-            Saved[key] = value;
-            RequestsWhenSaved[key] = server.Requests;
-            return Task.CompletedTask;
-        }
-    }
 }

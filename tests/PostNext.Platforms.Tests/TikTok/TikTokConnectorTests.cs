@@ -7,6 +7,8 @@ using PostNext.Platforms.Tests.Common;
 using PostNext.Platforms.TikTok;
 using PostNext.Testing;
 
+using static PostNext.Platforms.Tests.Common.ContractHelpers;
+
 namespace PostNext.Platforms.Tests.TikTok;
 
 /// <summary>The TikTok connector against <see cref="FakeTikTokApi"/>: exact requests, the token lifecycle, the error taxonomy, reconciliation.</summary>
@@ -618,33 +620,6 @@ public sealed class TikTokConnectorTests
     private static Dictionary<string, string> Form(string body) =>
         QueryHelpers.ParseQuery(body).ToDictionary(p => p.Key, p => p.Value.ToString());
 
-    private static void AssertJson(string expected, string actual) =>
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"Expected {expected}\nActual   {actual}");
 
-    /// <summary>Follows the authorize URL as a browser would after consent and returns the code from the redirect.</summary>
-    private static async Task<string> ConsentAsync(Uri authorizeUrl)
-    {
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var response = await browser.GetAsync(authorizeUrl);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith(Callback.AbsoluteUri, response.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
-        return QueryHelpers.ParseQuery(response.Headers.Location.Query)["code"].ToString();
-    }
-
-    /// <summary>A journal that also records how many requests the platform had received when each checkpoint was saved.</summary>
-    private sealed class RecordingJournal(FakePlatformServer server) : IPublishJournal
-    {
-        private readonly Dictionary<string, int> _requestsBefore = [];
-
-        public Dictionary<string, string> Saved { get; } = [];
-
-        public int RequestsBefore(string key) => _requestsBefore[key];
-
-        public Task SaveAsync(string key, string value)
-        {
-            Saved[key] = value;
-            _requestsBefore[key] = server.Requests.Count;
-            return Task.CompletedTask;
-        }
-    }
+    private static Task<string> ConsentAsync(Uri authorizeUrl) => ContractHelpers.ConsentAsync(authorizeUrl, Callback);
 }
