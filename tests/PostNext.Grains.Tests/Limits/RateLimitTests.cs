@@ -16,7 +16,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Of_150_posts_to_an_account_limited_to_100_per_window_100_publish_and_50_wait_for_the_reset_then_publish_once_each()
     {
-        await using var cluster = await SchedulingCluster.StartInMemoryAsync(silos: 2, SandboxLimit(100, "00:00:10"));
+        await using var cluster = await SchedulingCluster.StartInMemoryAsync(silos: 2, SandboxLimit(100, "00:00:15"));
         var (ws, accounts) = await cluster.CreateWorkspaceAsync(1);
         var account = accounts[0];
         var due = DateTimeOffset.UtcNow.AddSeconds(2);
@@ -28,11 +28,13 @@ public sealed class RateLimitTests
 
         // Before the window resets: exactly 100 published, 50 deferred to (about) the reset.
         var firstWave = await WaitForCountAsync(cluster, posts, PostStatus.Published, 100, TimeSpan.FromSeconds(30));
+        var snapshotAt = DateTimeOffset.UtcNow;
         var waiting = await Task.WhenAll(posts.Select(p => cluster.Client.GetGrain<IPostGrain>(p).GetAsync()));
         var deferred = waiting.Where(p => p!.Targets[0].Publication!.Status == PublicationStatus.Deferred).ToList();
         Assert.Equal(100, firstWave);
         Assert.Equal(50, deferred.Count);
         Assert.All(deferred, p => Assert.Contains("limit", p!.Targets[0].Publication!.DeferReason, StringComparison.Ordinal));
+        Assert.All(deferred, p => Assert.True(p!.Targets[0].Publication!.DeferredUntil > snapshotAt, "deferred to the window's reset, still ahead"));
         var status = await cluster.Client.GetGrain<IRateLimitGrain>(RateLimitScopes.Account("sandbox", account)).GetStatusAsync();
         Assert.Equal(0, Assert.Single(status.Windows).Remaining);
         Assert.Equal(50, status.Waiting);
@@ -42,15 +44,16 @@ public sealed class RateLimitTests
         var receipts = await cluster.Sandbox.ListAsync(account, 1000);
         Assert.Equal(150, receipts.Count);
         Assert.Equal(150, receipts.Select(r => r.PublicationKey).Distinct().Count());
-        // In their original order: each goes out after every post due before it (up to scheduling jitter well under a
-        // second, the release spacing being 0.5 s), and spread out rather than all at once.
+        // In their original order: each goes out after every post due before it (up to the jitter between a permit and the
+        // platform call on a loaded machine — permits are 0.5 s apart, so a swap beyond three slots is a real reordering),
+        // and spread out rather than all at once.
         var originalOrder = deferred.Select(p => p!.Id).OrderBy(id => posts.IndexOf(id)).ToList();
         var sentAt = receipts.ToDictionary(r => r.PublicationKey.Split('~')[0], r => r.ReceivedAt);
         for (var i = 0; i < originalOrder.Count; i++)
         {
             for (var j = i + 1; j < originalOrder.Count; j++)
             {
-                Assert.True(sentAt[originalOrder[j]] >= sentAt[originalOrder[i]] - TimeSpan.FromSeconds(0.9),
+                Assert.True(sentAt[originalOrder[j]] >= sentAt[originalOrder[i]] - TimeSpan.FromSeconds(1.5),
                     $"{originalOrder[j]} (#{j}) went out {sentAt[originalOrder[i]] - sentAt[originalOrder[j]]} before {originalOrder[i]} (#{i})");
             }
         }
@@ -58,11 +61,12 @@ public sealed class RateLimitTests
         var released = originalOrder.Select(id => sentAt[id]).Order().ToList();
         Assert.True(released[^1] - released[0] >= TimeSpan.FromSeconds(49 * 0.45), "the deferred posts are spread out, not released at once");
 
-        // Never more than 100 inside any 10-second window, across both silos.
+        // Never more than 100 inside any 15-second window, across both silos (permits are exact; the sandbox sees the calls a
+        // little after their permits, so allow a second of delivery jitter).
         var times = receipts.Select(r => r.ReceivedAt).Order().ToList();
         for (var i = 0; i + 100 < times.Count; i++)
         {
-            Assert.True(times[i + 100] - times[i] >= TimeSpan.FromSeconds(9.9), $"101 publishes within {times[i + 100] - times[i]}");
+            Assert.True(times[i + 100] - times[i] >= TimeSpan.FromSeconds(14), $"101 publishes within {times[i + 100] - times[i]}");
         }
     }
 
