@@ -63,8 +63,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), all);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Grains);
-            silo.UseInMemoryReminderService();
+            silo.UseInMemoryProviders();
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
@@ -92,16 +91,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         var builder = NewBuilder(silos, serviceId, all);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+            silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddSingleton(shared);

@@ -54,8 +54,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
         var builder = NewBuilder(Guid.NewGuid().ToString("N"), time, new InMemorySandboxStore(), settings);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Grains);
-            silo.UseInMemoryReminderService();
+            silo.UseInMemoryProviders();
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<IMetricsStore>(metrics);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
@@ -77,16 +76,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
         var builder = NewBuilder(serviceId, time, new PostgresSandboxStore(shared), null);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+            silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton(shared);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<IMetricsStore>(metrics);

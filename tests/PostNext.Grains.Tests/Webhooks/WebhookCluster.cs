@@ -52,8 +52,7 @@ public sealed class WebhookCluster : IAsyncDisposable
         var builder = NewBuilder(Guid.NewGuid().ToString("N"), settings ?? FastWebhooks(), persistInPostgres: false);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Grains);
-            silo.UseInMemoryReminderService();
+            silo.UseInMemoryProviders();
             silo.Services.AddSingleton<IWebhookDeliveryStore>(store);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });
@@ -69,16 +68,7 @@ public sealed class WebhookCluster : IAsyncDisposable
         var builder = NewBuilder(serviceId, settings ?? FastWebhooks(), persistInPostgres: true);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Grains, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            silo.UseAdoNetReminderService(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+            silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton(dataSource);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "webhook-tests-key-ring-secret");
         });
