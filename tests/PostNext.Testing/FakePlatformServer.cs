@@ -20,6 +20,7 @@ public sealed class FakePlatformServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
+    private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> _files = new(StringComparer.Ordinal);
 
     private FakePlatformServer(WebApplication app, Uri baseUrl)
     {
@@ -64,6 +65,13 @@ public sealed class FakePlatformServer : IAsyncDisposable
                 return;
             }
 
+            if (HttpMethods.IsGet(context.Request.Method) && server._files.TryGetValue(context.Request.Path.Value ?? "", out var file))
+            {
+                context.Response.ContentType = file.ContentType;
+                await context.Response.Body.WriteAsync(file.Bytes);
+                return;
+            }
+
             await next(context);
         });
         map(app);
@@ -96,6 +104,14 @@ public sealed class FakePlatformServer : IAsyncDisposable
         Fail(method, pathPrefix, async context => await Task.Delay(howLong, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
 
     public Uri Url(string relative) => new(BaseUrl, relative.TrimStart('/'));
+
+    /// <summary>Serves bytes at <paramref name="path"/> (e.g. <c>/media/a.jpg</c>), as a post's media would be hosted; returns its URL.</summary>
+    public Uri ServeFile(string path, byte[] bytes, string contentType)
+    {
+        var absolute = "/" + path.TrimStart('/');
+        _files[absolute] = (bytes, contentType);
+        return Url(absolute);
+    }
 
     public void ClearRequests() => _requests.Clear();
 

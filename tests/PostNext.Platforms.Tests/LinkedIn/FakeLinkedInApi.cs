@@ -27,7 +27,6 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _codes = [];
-    private readonly Dictionary<string, (byte[] Bytes, string ContentType)> _files = [];
     private long _next = 7_100_000_000_000_000_000;
 
     private FakeLinkedInApi()
@@ -78,11 +77,7 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
-    public string ServeFile(string name, byte[] bytes, string contentType)
-    {
-        _files[name] = (bytes, contentType);
-        return Server.Url("files/" + name).ToString();
-    }
+    public string ServeFile(string name, byte[] bytes, string contentType) => Server.ServeFile("files/" + name, bytes, contentType).ToString();
 
     /// <summary>The code LinkedIn's consent page hands back, bound to the redirect URI.</summary>
     public string IssueCode(Uri redirectUri)
@@ -154,12 +149,6 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
             (string?)context.Request.RouteValues["urn"] == OrganizationUrn && context.Request.Query["edgeType"] == "COMPANY_FOLLOWED_BY_COMPANY"
                 ? Ok(new JsonObject { ["firstDegreeSize"] = OrganizationFollowers })
                 : Error(400, "ILLEGAL_ARGUMENT", "Unknown organization or edgeType")));
-        app.MapGet("/files/{name}", async context =>
-        {
-            var file = _files[(string)context.Request.RouteValues["name"]!];
-            context.Response.ContentType = file.ContentType;
-            await context.Response.Body.WriteAsync(file.Bytes);
-        });
     }
 
     private async Task<Reply> TokenAsync(HttpContext context)

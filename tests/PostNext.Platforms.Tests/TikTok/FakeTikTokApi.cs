@@ -62,7 +62,6 @@ public sealed class FakeTikTokApi : IAsyncDisposable
 
     public ConcurrentDictionary<string, Publish> Publishes { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Videos { get; } = new();
-    public ConcurrentDictionary<string, (byte[] Bytes, string Type)> Media { get; } = new();
 
     /// <summary>URLs under this prefix are "verified" for PULL_FROM_URL.</summary>
     public string VerifiedPrefix => Server.Url("media/").AbsoluteUri;
@@ -88,11 +87,7 @@ public sealed class FakeTikTokApi : IAsyncDisposable
 
     public PublishingIdentity Identity() => ConnectorHarness.Identity(PlatformIds.TikTok, OpenId, Username, AccessToken);
 
-    public string AddMedia(string name, byte[] bytes, string type)
-    {
-        Media[name] = (bytes, type);
-        return Server.Url("media/" + name).AbsoluteUri;
-    }
+    public string AddMedia(string name, byte[] bytes, string type) => Server.ServeFile("media/" + name, bytes, type).AbsoluteUri;
 
     public IReadOnlyList<RecordedRequest> Calls(string method, string path) =>
         [.. Server.Requests.Where(r => r.Method == method && r.Path == path)];
@@ -111,18 +106,6 @@ public sealed class FakeTikTokApi : IAsyncDisposable
         app.MapPut("/upload/", UploadAsync);
         app.MapPost("/v2/post/publish/status/fetch/", StatusAsync);
         app.MapPost("/v2/video/query/", VideoQueryAsync);
-        app.MapGet("/media/{name}", async context =>
-        {
-            if (!Media.TryGetValue((string)context.Request.RouteValues["name"]!, out var media))
-            {
-                context.Response.StatusCode = 404;
-                return;
-            }
-
-            var (bytes, type) = media;
-            context.Response.ContentType = type;
-            await context.Response.Body.WriteAsync(bytes);
-        });
     }
 
     // ---- OAuth (Login Kit v2) ----

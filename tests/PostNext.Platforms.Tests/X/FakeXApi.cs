@@ -29,7 +29,6 @@ public sealed partial class FakeXApi : IAsyncDisposable
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string Challenge, string RedirectUri)> _codes = [];
-    private readonly Dictionary<string, (byte[] Bytes, string ContentType)> _files = [];
     private long _nextId = 1_880_000_000_000_000_000;
     private int _nextToken = 1;
 
@@ -72,11 +71,7 @@ public sealed partial class FakeXApi : IAsyncDisposable
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
     /// <summary>Serves bytes at a loopback URL, as a post's media would be hosted.</summary>
-    public string ServeFile(string name, byte[] bytes, string contentType)
-    {
-        _files[name] = (bytes, contentType);
-        return Server.Url("files/" + name).ToString();
-    }
+    public string ServeFile(string name, byte[] bytes, string contentType) => Server.ServeFile("files/" + name, bytes, contentType).ToString();
 
     /// <summary>What the authorize page hands back after consent: a one-time code bound to the PKCE challenge and redirect URI.</summary>
     public string IssueCode(string codeChallenge, Uri redirectUri)
@@ -115,17 +110,6 @@ public sealed partial class FakeXApi : IAsyncDisposable
         app.MapPost("/2/media/upload/{id}/append", Handle(AppendAsync));
         app.MapPost("/2/media/upload/{id}/finalize", Handle(FinalizeAsync));
         app.MapGet("/2/media/upload", Handle(StatusAsync));
-        app.MapGet("/files/{name}", async context =>
-        {
-            if (!_files.TryGetValue((string)context.Request.RouteValues["name"]!, out var file))
-            {
-                context.Response.StatusCode = 404;
-                return;
-            }
-
-            context.Response.ContentType = file.ContentType;
-            await context.Response.Body.WriteAsync(file.Bytes);
-        });
     }
 
     private async Task<Reply> TokenAsync(HttpContext context)

@@ -64,7 +64,6 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
 
     public ConcurrentDictionary<string, Session> Sessions { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Videos { get; } = new();
-    public ConcurrentDictionary<string, (byte[] Bytes, string Type)> Media { get; } = new();
 
     public static async Task<FakeYouTubeApi> StartAsync()
     {
@@ -87,11 +86,7 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
 
     public PublishingIdentity Identity() => ConnectorHarness.Identity(PlatformIds.YouTube, ChannelId, "postnextchannel", AccessToken);
 
-    public string AddMedia(string name, byte[] bytes, string type)
-    {
-        Media[name] = (bytes, type);
-        return Server.Url("media/" + name).AbsoluteUri;
-    }
+    public string AddMedia(string name, byte[] bytes, string type) => Server.ServeFile("media/" + name, bytes, type).AbsoluteUri;
 
     public IReadOnlyList<RecordedRequest> Calls(string method, string path) =>
         [.. Server.Requests.Where(r => r.Method == method && r.Path == path)];
@@ -117,18 +112,6 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
         app.MapGet("/youtube/v3/videos", VideosAsync);
         app.MapPost("/upload/youtube/v3/videos", OpenSessionAsync);
         app.MapPut("/upload/youtube/v3/videos", PutAsync);
-        app.MapGet("/media/{name}", async context =>
-        {
-            if (!Media.TryGetValue((string)context.Request.RouteValues["name"]!, out var media))
-            {
-                context.Response.StatusCode = 404;
-                return;
-            }
-
-            var (bytes, type) = media;
-            context.Response.ContentType = type;
-            await context.Response.Body.WriteAsync(bytes);
-        });
     }
 
     // ---- Google OAuth ----
