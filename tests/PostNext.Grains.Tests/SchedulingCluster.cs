@@ -50,7 +50,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
     };
 
     /// <summary>In-memory storage, reminders and tables (shared by the silos of this process).</summary>
-    public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2, IDictionary<string, string?>? settings = null)
+    public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null)
     {
         var calendar = new InMemoryCalendarStore();
         var sandbox = new InMemorySandboxStore();
@@ -63,7 +63,15 @@ public sealed class SchedulingCluster : IAsyncDisposable
         var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), all);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.UseInMemoryProviders();
+            if (faults is null)
+            {
+                silo.UseInMemoryProviders();
+            }
+            else
+            {
+                silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
+            }
+
             silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);

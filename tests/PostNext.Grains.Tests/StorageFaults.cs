@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Storage;
+using PostNext.Abstractions;
+
+namespace PostNext.Grains.Tests;
+
+/// <summary>
+/// Storage faults a test arms: the next write(s) of one state name for grains whose key contains a marker fail as a
+/// PostgreSQL outage would, before anything is stored. Every other read and write goes to the real provider.
+/// </summary>
+public sealed class StorageFaults
+{
+    private readonly ConcurrentDictionary<(string StateName, string KeyPart), int> _failWrites = new();
+
+    /// <summary>The next <paramref name="times"/> writes of <paramref name="stateName"/> for keys containing <paramref name="keyPart"/> fail.</summary>
+    public void FailNextWrites(string stateName, string keyPart, int times = 1) => _failWrites[(stateName, keyPart)] = times;
+
+    /// <summary>Writes refused so far.</summary>
+    public int Injected { get; private set; }
+
+    internal bool ShouldFail(string stateName, GrainId grainId)
+    {
+        var key = grainId.Key.ToString()!;
+        foreach (var entry in _failWrites)
+        {
+            if (entry.Key.StateName == stateName && key.Contains(entry.Key.KeyPart, StringComparison.Ordinal) && entry.Value > 0
+                && _failWrites.TryUpdate(entry.Key, entry.Value - 1, entry.Value))
+            {
+                Injected++;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Wraps the real grain storage and fails the writes <see cref="StorageFaults"/> asks for.</summary>
+internal sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        faults.ShouldFail(stateName, grainId)
+            ? Task.FromException(new IOException($"Injected storage fault: writing '{stateName}' for {grainId} failed."))
+            : inner.WriteStateAsync(stateName, grainId, grainState);
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
+internal static class StorageFaultsExtensions
+{
+    private const string InnerName = "faulty-inner";
+
+    /// <summary>In-memory grain storage under the product's storage name, failing the writes <paramref name="faults"/> asks for.</summary>
+    public static ISiloBuilder UseFaultyInMemoryStorage(this ISiloBuilder silo, StorageFaults faults)
+    {
+        silo.AddMemoryGrainStorage(InnerName);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains,
+            (services, _) => new FaultyGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerName), faults));
+        return silo;
+    }
+}
