@@ -84,7 +84,8 @@ public sealed record AccountView(
 /// <summary>
 /// How a sandbox account behaves, so failure handling can be exercised with no external account; and its simulated
 /// audience (unset fields are derived from the account id): followers, and the weekly peak of its activity
-/// (day and hour, local time in <see cref="TimeZone"/>, UTC when unset).
+/// (day and hour, local time in <see cref="TimeZone"/>, UTC when unset). The fault shares (<see cref="FailureRate"/>,
+/// <see cref="RateLimitRate"/>, <see cref="UnknownOutcomeRate"/>) are of all calls and add up to at most 1.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.SandboxBehaviour")]
 public sealed record SandboxBehaviour(
@@ -94,7 +95,13 @@ public sealed record SandboxBehaviour(
     [property: Id(3)] long? Followers = null,
     [property: Id(4)] DayOfWeek? PeakDay = null,
     [property: Id(5)] int? PeakHour = null,
-    [property: Id(6)] string? TimeZone = null);
+    [property: Id(6)] string? TimeZone = null,
+    [property: Id(7)] double RateLimitRate = 0,
+    [property: Id(8)] int RateLimitResetSeconds = SandboxBehaviour.DefaultRateLimitResetSeconds)
+{
+    /// <summary>The reset a simulated 429 reports when none is configured.</summary>
+    public const int DefaultRateLimitResetSeconds = 60;
+}
 
 /// <summary>
 /// Identity handed to a connector for one call: the platform's id for the account (a user id, a page id, a LinkedIn

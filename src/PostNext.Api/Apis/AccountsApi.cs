@@ -197,19 +197,38 @@ public static class AccountsApi
             errors.Add("sandbox.latencyMs", "Latency must be between 0 and 120000 milliseconds.");
         }
 
-        if (settings.FailureRate is < 0 or > 1)
+        var rates = new (string Field, string Name, double? Value)[]
         {
-            errors.Add("sandbox.failureRate", "The failure rate is a share between 0 and 1.");
+            ("sandbox.failureRate", "failure rate", settings.FailureRate),
+            ("sandbox.rateLimitRate", "rate-limit rate", settings.RateLimitRate),
+            ("sandbox.unknownOutcomeRate", "unknown-outcome rate", settings.UnknownOutcomeRate),
+        };
+        var sum = 0.0;
+        foreach (var (field, name, value) in rates)
+        {
+            if (value is < 0 or > 1)
+            {
+                errors.Add(field, $"The {name} is a share between 0 and 1.");
+                continue;
+            }
+
+            sum += value ?? 0;
+            if (value is not null && sum > 1)
+            {
+                // Shares of the same calls: the field that takes the total past 1 is the one named.
+                errors.Add(field, "failureRate, rateLimitRate and unknownOutcomeRate are shares of the same calls: together at most 1.");
+            }
         }
 
-        if (settings.UnknownOutcomeRate is < 0 or > 1 || (settings.FailureRate ?? 0) + (settings.UnknownOutcomeRate ?? 0) > 1)
+        if (settings.RateLimitResetSeconds is < 1 or > 3600)
         {
-            errors.Add("sandbox.unknownOutcomeRate", "The unknown-outcome rate is a share between 0 and 1, and with the failure rate at most 1.");
+            errors.Add("sandbox.rateLimitResetSeconds", "The reset a simulated 429 reports must be between 1 and 3600 seconds.");
         }
 
         var audience = SandboxAudienceText.Read(settings, errors);
         return new SandboxBehaviour(settings.LatencyMs ?? 0, settings.FailureRate ?? 0, settings.UnknownOutcomeRate ?? 0,
-            settings.Followers, audience.PeakDay, settings.PeakHour, audience.TimeZone);
+            settings.Followers, audience.PeakDay, settings.PeakHour, audience.TimeZone,
+            settings.RateLimitRate ?? 0, settings.RateLimitResetSeconds ?? SandboxBehaviour.DefaultRateLimitResetSeconds);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)

@@ -17,13 +17,16 @@ public sealed record StartConnectResponse(string AuthorizeUrl, string State, Dat
 public sealed record ConnectedAccountResponse(AccountResponse Account, bool Reconnected);
 
 /// <summary>
-/// Sandbox behaviour: latency per publish, the share of publishes that fail transiently, and the share whose answer is
-/// lost after the post was received; and its simulated audience: followers and the weekly activity peak (peakDay like
-/// "tue", peakHour 0–23, local time in timeZone); unset ones are derived from the account id.
+/// Sandbox behaviour: latency per publish; the share of publishes answered 503 (transient, nothing received), the
+/// share answered 429 with a reset of rateLimitResetSeconds (nothing received), and the share whose answer is lost
+/// after the post was received (the three shares add up to at most 1); and its simulated audience: followers and the
+/// weekly activity peak (peakDay like "tue", peakHour 0–23, local time in timeZone); unset ones are derived from the
+/// account id.
 /// </summary>
 public sealed record SandboxSettings(
     int? LatencyMs, double? FailureRate, double? UnknownOutcomeRate,
-    long? Followers = null, string? PeakDay = null, int? PeakHour = null, string? TimeZone = null);
+    long? Followers = null, string? PeakDay = null, int? PeakHour = null, string? TimeZone = null,
+    double? RateLimitRate = null, int? RateLimitResetSeconds = null);
 
 public sealed record AccountResponse(
     string Id, string Platform, string Handle, string? DisplayName, string ExternalId, string Status, DateTimeOffset CreatedAt, SandboxSettings? Sandbox,

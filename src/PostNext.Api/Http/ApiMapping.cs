@@ -16,7 +16,8 @@ public static class ApiMapping
 
     public static AccountResponse ToResponse(this AccountView a) => new(
         a.Id, a.Platform, a.Handle, a.DisplayName, a.ExternalId, ApiNames.Of(a.Status), a.CreatedAt,
-        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate, s.Followers, SandboxAudienceText.Day(s.PeakDay), s.PeakHour, s.TimeZone) : null,
+        a.Sandbox is { } s ? new SandboxSettings(s.LatencyMs, s.FailureRate, s.UnknownOutcomeRate, s.Followers, SandboxAudienceText.Day(s.PeakDay), s.PeakHour, s.TimeZone,
+            s.RateLimitRate, s.RateLimitResetSeconds) : null,
         a.TokenExpiresAt, a.StatusReason);
 
     public static PostResponse ToResponse(this PostView p) => new(

@@ -8,9 +8,10 @@ using PostNext.Storage.Sandbox;
 namespace PostNext.Platforms.Sandbox;
 
 /// <summary>
-/// The built-in platform: needs no credentials, waits the account's configured latency, fails at its configured rate
-/// (a transient error, nothing received) or loses the answer at its unknown-outcome rate (received, but the caller is
-/// not told), and records every publication it received.
+/// The built-in platform: needs no credentials, waits the account's configured latency, and then, at the account's
+/// configured shares of calls, answers 503 (a transient error, nothing received), answers 429 with a reset (rate
+/// limited, nothing received) or loses the answer (received, but the caller is not told: a timeout after the post was
+/// received); it records every publication it received.
 /// </summary>
 public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
 {
@@ -35,6 +36,13 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
             return PublishOutcome.Failure(ErrorCategory.Transient, "Sandbox: simulated 503 Service Unavailable; nothing was published.");
         }
 
+        if (roll < behaviour.FailureRate + behaviour.RateLimitRate)
+        {
+            var reset = TimeSpan.FromSeconds(behaviour.RateLimitResetSeconds > 0 ? behaviour.RateLimitResetSeconds : SandboxBehaviour.DefaultRateLimitResetSeconds);
+            return PublishOutcome.Failure(ErrorCategory.RateLimited,
+                $"Sandbox: simulated 429 Too Many Requests, resets in {reset.TotalSeconds:0} s; nothing was published.", time.GetUtcNow() + reset);
+        }
+
         var externalId = "sbx" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var permalink = $"{PermalinkBase}/{Uri.EscapeDataString(request.Account.Handle)}/posts/{externalId}";
         var receivedAt = time.GetUtcNow();
@@ -43,7 +51,7 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
                 request.Content.Text, request.Content.Media.Count, receivedAt),
             cancellationToken);
 
-        if (roll < behaviour.FailureRate + behaviour.UnknownOutcomeRate)
+        if (roll < behaviour.FailureRate + behaviour.RateLimitRate + behaviour.UnknownOutcomeRate)
         {
             return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "Sandbox: simulated timeout after the post was received.");
         }
