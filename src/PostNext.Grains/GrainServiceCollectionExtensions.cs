@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using PostNext.Grains.Accounts;
 using PostNext.Grains.Analytics;
 using PostNext.Grains.Limits;
+using PostNext.Grains.Posts.Publishing;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 
@@ -17,6 +18,8 @@ public static class GrainServiceCollectionExtensions
         services.AddPostNextPlatforms(configuration);
         services.AddSingleton<TokenVault>();
         services.AddSingleton<PublishThrottle>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<SiloLiveness>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.SectionName));
         services.AddPostNextAnalytics(configuration);

@@ -29,7 +29,11 @@ public sealed record CalendarCursor(
     [property: Id(1)] string PostId,
     [property: Id(2)] string AccountId);
 
-/// <summary>One publication on the calendar. <see cref="At"/> is when it goes out: the deferral time if deferred, else the scheduled time.</summary>
+/// <summary>
+/// One publication on the calendar. <see cref="At"/> is when it goes out: the deferral time if deferred, else the
+/// scheduled time. <see cref="WakeAt"/> is when the publication next needs a tick (its time, the end of an attempt's
+/// lease, its next reconciliation), null once final: the sweeper wakes only publications whose tick is overdue.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.CalendarEntry")]
 public sealed record CalendarEntry(
     [property: Id(0)] string WorkspaceId,
@@ -40,7 +44,8 @@ public sealed record CalendarEntry(
     [property: Id(5)] DateTimeOffset ScheduledAt,
     [property: Id(6)] DateTimeOffset At,
     [property: Id(7)] DateTimeOffset? PublishedAt,
-    [property: Id(8)] long Revision);
+    [property: Id(8)] long Revision,
+    [property: Id(9)] DateTimeOffset? WakeAt = null);
 
 [GenerateSerializer, Immutable, Alias("PostNext.CalendarPage")]
 public sealed record CalendarPage(

@@ -1,3 +1,5 @@
+using PostNext.Abstractions.Accounts;
+
 namespace PostNext.Abstractions.Posts;
 
 /// <summary>
@@ -39,9 +41,21 @@ public interface IPublicationGrain : IGrainWithStringKey
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(string attemptId, string key, string value);
 
-    /// <summary>Applies the outcome of an attempt started by this grain; ignored when the attempt is not the current one.</summary>
+    /// <summary>
+    /// Takes the lease of a queued attempt just before its platform call: the attempt is persisted as publishing, with
+    /// its deadline and silo, and what to send comes back. Null when the attempt may no longer go out (canceled,
+    /// moved, another activation's attempt won the write).
+    /// </summary>
+    [Alias("BeginAttempt")]
+    Task<PublishTicket?> BeginAttemptAsync(string attemptId, PublishingIdentity account);
+
+    /// <summary>Applies what an attempt of this grain reported; ignored unless the attempt is the current one.</summary>
     [Alias("CompleteAttempt")]
-    Task CompleteAttemptAsync(string attemptId, PublishOutcome outcome);
+    Task CompleteAttemptAsync(string attemptId, AttemptReport report);
+
+    /// <summary>Applies what the platform answered about an unconfirmed attempt; ignored unless it is the current one.</summary>
+    [Alias("CompleteReconcile")]
+    Task CompleteReconcileAsync(string attemptId, ReconcileReport report);
 }
 
 /// <summary>Builds and reads publication grain keys: <c>{postId}~{accountId}</c>.</summary>
@@ -91,6 +105,44 @@ public sealed record PublicationView(
     [property: Id(12)] int Attempts,
     [property: Id(13)] PostContent Content,
     [property: Id(14)] string TimeZone);
+
+/// <summary>What goes out under a lease: the content and the checkpoints earlier attempts saved.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.PublishTicket")]
+public sealed record PublishTicket(
+    [property: Id(0)] PostContent Content,
+    [property: Id(1)] IReadOnlyDictionary<string, string> Checkpoints,
+    [property: Id(2)] DateTimeOffset LeaseUntil);
+
+/// <summary>
+/// What an attempt ended with: the connector's outcome, whether the platform was called at all (a failure before the
+/// call is certain to have sent nothing), and a block the platform's rate-limit headers reported, even on success.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PostNext.AttemptReport")]
+public sealed record AttemptReport(
+    [property: Id(0)] PublishOutcome Outcome,
+    [property: Id(1)] bool Sent,
+    [property: Id(2)] DateTimeOffset? PlatformBlockedUntil = null,
+    [property: Id(3)] bool AccountUnavailable = false);
+
+/// <summary>What asking the platform about an unconfirmed attempt found.</summary>
+[GenerateSerializer, Alias("PostNext.ReconcileFinding")]
+public enum ReconcileFinding
+{
+    /// <summary>The platform has the post.</summary>
+    Found = 0,
+
+    /// <summary>The platform certainly does not have it: sending again is safe.</summary>
+    NotFound = 1,
+
+    /// <summary>The platform could not tell (yet), or could not be asked.</summary>
+    Unknown = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("PostNext.ReconcileReport")]
+public sealed record ReconcileReport(
+    [property: Id(0)] ReconcileFinding Finding,
+    [property: Id(1)] PublishOutcome? Publication,
+    [property: Id(2)] string? Detail);
 
 /// <summary>What a connector reports for one attempt.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishOutcome")]

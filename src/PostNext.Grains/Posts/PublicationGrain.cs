@@ -4,28 +4,31 @@ using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Calendar;
-using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Limits;
+using PostNext.Abstractions.Posts;
+using PostNext.Abstractions.Webhooks;
+using PostNext.Grains.Common;
 using PostNext.Grains.Limits;
+using PostNext.Grains.Posts.Publishing;
 using PostNext.Grains.Scheduling;
 using PostNext.Grains.Webhooks;
-using PostNext.Abstractions.Webhooks;
-using PostNext.Platforms;
-using PostNext.Platforms.Common;
 using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Posts;
 
 /// <summary>
-/// Publishes one post to one account, exactly once. The reminder fires the attempt at its time and, with its period,
-/// is the durable retry if a silo dies mid-publish. Each attempt is persisted before the platform is called; an
-/// attempt whose outcome is unknown is reconciled by asking the platform, never blindly re-sent.
+/// Publishes one post to one account, exactly once: the state machine of one publication. Its reminder fires the
+/// attempt at its time and, with its period, is the durable retry. <see cref="PublicationPolicy"/> decides; this
+/// grain persists each transition and then performs its side effects; <see cref="AttemptRunner"/> makes the platform
+/// calls. An attempt is a lease persisted right before the call: while it may still run nobody re-sends, and an
+/// unknown outcome is reconciled by asking the platform, never blindly re-sent. Writes are fenced by the storage
+/// ETag, so a stale activation can neither start a second attempt nor overwrite a newer outcome.
 /// </summary>
 public sealed partial class PublicationGrain(
     [PersistentState("publication", StorageNames.Grains)] IPersistentState<PublicationState> state,
-    PlatformConnectors connectors,
     ICalendarStore calendar,
-    PublishThrottle throttle,
+    AttemptRunner runner,
+    SiloLiveness liveness,
     IOptionsMonitor<RateLimitOptions> limits,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
@@ -42,12 +45,14 @@ public sealed partial class PublicationGrain(
 
     private IGrainTimer? _precise;
 
-    /// <summary>The platform call running in this activation, if any; a tick that finds one does nothing.</summary>
-    private Task? _inflight;
+    /// <summary>The calendar row lags the state (its upsert failed after the state was written): synced at the next call.</summary>
+    private bool _calendarBehind;
 
     private SchedulingOptions Options => options.Value;
 
     private PublicationState S => state.State;
+
+    private string Key => this.GetPrimaryKeyString();
 
     private bool Exists => state.RecordExists && !S.Deleted;
 
@@ -58,6 +63,7 @@ public sealed partial class PublicationGrain(
             return View();
         }
 
+        var previous = state.RecordExists ? S : null;
         state.State = new PublicationState
         {
             WorkspaceId = command.WorkspaceId,
@@ -68,7 +74,10 @@ public sealed partial class PublicationGrain(
             DueAt = command.DueAt.ToUniversalTime(),
             TimeZone = command.TimeZone,
             Status = PublicationStatus.Scheduled,
-            Revision = state.RecordExists ? S.Revision + 1 : 1,
+            Revision = previous?.Revision ?? 0,
+            Attempts = previous?.Attempts ?? 0,
+            Checkpoints = previous?.Checkpoints ?? [],
+            CurrentAttempt = previous?.CurrentAttempt,
         };
         await SaveAsync();
         await ArmReminderAsync(S.DueAt);
@@ -116,6 +125,7 @@ public sealed partial class PublicationGrain(
 
         if (S.Status == PublicationStatus.Canceled)
         {
+            await SyncCalendarAsync();
             return new PublicationChange(View(), null);
         }
 
@@ -145,10 +155,12 @@ public sealed partial class PublicationGrain(
 
         var now = time.GetUtcNow();
         S.DueAt = now;
+        S.Status = PublicationStatus.Scheduled;
         S.DeferredUntil = null;
         S.DeferReason = null;
+        await SaveAsync();
         await ArmReminderAsync(now + Options.ReminderPeriod);
-        await StartAttemptAsync(now);
+        await TickAsync();
         return new PublicationChange(View(), null);
     }
 
@@ -168,45 +180,94 @@ public sealed partial class PublicationGrain(
         await calendar.RemoveAsync(S.WorkspaceId, S.PostId, S.AccountId);
         S.Deleted = true;
         S.Revision++;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName != ReminderName)
+        if (reminderName == ReminderName)
         {
-            return;
+            await TickAsync();
         }
+    }
 
-        if (!Exists || S.Status.IsFinal())
+    /// <summary>Runs what a reminder tick runs (the sweeper's nudge), and re-arms the reminder in case it was lost.</summary>
+    public async Task WakeAsync()
+    {
+        await TickAsync();
+        if (Exists && !S.Status.IsFinal() && PublicationPolicy.WakeAt(S) is { } next)
         {
-            await DisarmReminderAsync();
-            return;
+            await ArmReminderAsync(next);
         }
+    }
 
-        if (_inflight is not null)
-        {
-            return;
-        }
-
+    public async Task<PublishTicket?> BeginAttemptAsync(string attemptId, PublishingIdentity account)
+    {
         var now = time.GetUtcNow();
-        switch (S.Status)
+        if (!Exists || !runner.IsRunning(Key, attemptId)
+            || PublicationPolicy.OnTick(S, now, attemptRunsHere: false, leaseHolderGone: false, Options).Action != TickAction.Start)
         {
-            case PublicationStatus.Scheduled when now >= S.DueAt:
-            case PublicationStatus.Deferred when now >= (S.DeferredUntil ?? S.DueAt):
-                await StartAttemptAsync(now);
-                break;
-
-            case PublicationStatus.Publishing:
-                // An attempt was persisted but nothing in this activation runs it: the silo that ran it died.
-                await MarkUnconfirmedAsync("The silo running the attempt stopped before its outcome was recorded.");
-                await ReconcileAsync();
-                break;
-
-            case PublicationStatus.Unconfirmed:
-                await ReconcileAsync();
-                break;
+            return null; // Canceled, moved, or not this activation's attempt: nothing goes out.
         }
+
+        S.Late |= PublicationPolicy.IsLate(S, now, Options);
+        S.Attempts++;
+        S.ReconcileAttempts = 0;
+        S.ReconcileAt = null;
+        S.CurrentAttempt = new PublishAttempt
+        {
+            Id = attemptId,
+            Number = S.Attempts,
+            StartedAt = now,
+            LeaseUntil = now + Options.PublishTimeout + Options.LeaseMargin,
+            Silo = liveness.Self,
+        };
+        S.Status = PublicationStatus.Publishing;
+        S.DeferredUntil = null;
+        S.DeferReason = null;
+
+        // The fence: this write fails on a stale ETag when another activation wrote first, and nothing is sent.
+        await SaveAsync();
+        return new PublishTicket(S.Content, new Dictionary<string, string>(S.Checkpoints), S.CurrentAttempt.LeaseUntil);
+    }
+
+    public async Task CompleteAttemptAsync(string attemptId, AttemptReport report)
+    {
+        if (!await IsCurrentAsync(attemptId, report.Sent))
+        {
+            return;
+        }
+
+        if (!report.Sent)
+        {
+            S.Attempts++;
+        }
+
+        var transition = PublicationPolicy.OnAttempt(S, report, time.GetUtcNow(), Options, Jitter());
+        if (!report.Outcome.Succeeded)
+        {
+            LogAttemptFailed(S.PostId, S.AccountId, S.Attempts, report.Outcome.ErrorCategory ?? ErrorCategory.Transient, report.Outcome.Message ?? "");
+        }
+
+        await ApplyAsync(transition);
+
+        // Recorded first, reported after: a limit grain that cannot take the report must not lose a known outcome.
+        var blockedUntil = report.PlatformBlockedUntil
+                           ?? (report.Outcome.ErrorCategory == ErrorCategory.RateLimited ? report.Outcome.RetryAfter ?? time.GetUtcNow() + Options.RetryBaseDelay : null);
+        if (blockedUntil is { } until)
+        {
+            await ReportBlockedAsync(until, report.Outcome.Message ?? "the platform reported its rate-limit budget spent");
+        }
+    }
+
+    public async Task CompleteReconcileAsync(string attemptId, ReconcileReport report)
+    {
+        if (!Exists || S.Status != PublicationStatus.Unconfirmed || S.CurrentAttempt?.Id != attemptId)
+        {
+            return;
+        }
+
+        await ApplyAsync(PublicationPolicy.OnReconcile(S, report, time.GetUtcNow(), Options));
     }
 
     public async Task SaveCheckpointAsync(string attemptId, string key, string value)
@@ -222,227 +283,205 @@ public sealed partial class PublicationGrain(
         }
 
         S.Checkpoints[key] = value;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
     }
 
-    public async Task CompleteAttemptAsync(string attemptId, PublishOutcome outcome)
+    /// <summary>Drains the platform call running for this activation and records its outcome here, instead of leaving it to a reconciliation.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!Exists || S.CurrentAttempt?.Id != attemptId || S.Status is not (PublicationStatus.Publishing or PublicationStatus.Unconfirmed))
+        if (!Exists || S.Status != PublicationStatus.Publishing || S.CurrentAttempt is not { } attempt)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        if (outcome.Succeeded)
-        {
-            await MarkPublishedAsync(outcome);
-            return;
-        }
-
-        var category = outcome.ErrorCategory ?? ErrorCategory.Transient;
-        var message = outcome.Message ?? category.ToString();
-        LogAttemptFailed(S.PostId, S.AccountId, S.Attempts, category, message);
-        switch (category)
-        {
-            case ErrorCategory.UnknownOutcome:
-                await MarkUnconfirmedAsync(message);
-                await ArmReminderAsync(now + Options.ReconcileDelay);
-                break;
-
-            case ErrorCategory.Transient when S.Attempts < Options.MaxAttempts && now - S.DueAt < Options.RetryBudget:
-                await DeferAsync(now + RetryDelay(S.Attempts), $"Retrying after a transient error (attempt {S.Attempts} of {Options.MaxAttempts}): {message}");
-                break;
-
-            case ErrorCategory.RateLimited:
-                var until = outcome.RetryAfter ?? now + Options.RetryBaseDelay;
-                await LimitScope().ReportBlockedAsync(until, message);
-                await DeferAsync(until, $"Rate limited by the platform: {message}");
-                break;
-
-            case ErrorCategory.Auth when S.AuthRefreshTried:
-                await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).MarkReconnectRequiredAsync($"The platform refused the token after a refresh: {message}");
-                await FailAsync(ErrorCategory.Auth, $"{message} Reconnect the account.");
-                break;
-
-            case ErrorCategory.Auth when !S.AuthRefreshTried:
-                S.AuthRefreshTried = true;
-                var account = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).RefreshTokenAsync(force: true);
-                if (account?.Status == AccountStatus.Connected)
-                {
-                    await DeferAsync(now + MinimumDue, $"Retrying once with a refreshed token: {message}");
-                }
-                else
-                {
-                    await FailAsync(ErrorCategory.Auth, $"{message} The token could not be refreshed; reconnect the account.");
-                }
-
-                break;
-
-            default:
-                await FailAsync(category, message);
-                break;
-        }
-    }
-
-    /// <summary>Persists the attempt, then calls the platform in the background; the outcome comes back through <see cref="CompleteAttemptAsync"/>.</summary>
-    private async Task StartAttemptAsync(DateTimeOffset now)
-    {
-        if (!await AcquirePermitsAsync())
-        {
-            return;
-        }
-
-        var attempt = new PublishAttempt { Id = Guid.NewGuid().ToString("N"), Number = S.Attempts + 1, StartedAt = now };
-        if (S.Attempts == 0 && now - S.DueAt > Options.LateAfter)
-        {
-            S.Late = true;
-        }
-
-        S.Attempts = attempt.Number;
-        S.CurrentAttempt = attempt;
-        S.Status = PublicationStatus.Publishing;
-        S.DeferredUntil = null;
-        S.DeferReason = null;
-        await SaveAsync();
-
-        var request = await BuildRequestAsync(attempt.Id);
-        if (request is null)
-        {
-            await FailAsync(ErrorCategory.Auth, "The account was removed or cannot publish; reconnect it.");
-            return;
-        }
-
-        var self = this.AsReference<IPublicationGrain>();
-        _inflight = RunAttemptAsync(self, request.Value);
-    }
-
-    private async Task RunAttemptAsync(IPublicationGrain self, (IPlatformConnector Connector, PublishRequest Request) call)
-    {
         try
         {
-            // Bounded release: after a restart every due reminder fires at once; platform calls go out at a bounded rate.
-            using var lease = await throttle.AcquireAsync();
-            var observed = RateLimitObserver.Begin();
-            var outcome = await CallPlatformAsync(token => call.Connector.PublishAsync(call.Request, token), call.Request);
-            if (observed.BlockedUntil is { } until && until > time.GetUtcNow())
+            var report = await runner.DrainAsync(Key, attempt.Id, Options.DrainTimeout).WaitAsync(cancellationToken);
+            if (report is not null)
             {
-                // The platform said its budget is spent (even on a success): no more calls for this scope until its reset.
-                await LimitScope().ReportBlockedAsync(until, "the platform reported its rate-limit budget spent");
+                await CompleteAttemptAsync(attempt.Id, report);
             }
-
-            await self.CompleteAttemptAsync(call.Request.AttemptId, outcome);
         }
         catch (Exception ex)
         {
-            // The outcome stays "publishing" in storage; the next reminder tick reconciles it.
-            LogCompletionLost(ex, S.PostId, S.AccountId);
-        }
-        finally
-        {
-            _inflight = null;
+            LogDrainFailed(ex, Key);
         }
     }
 
-    /// <summary>Calls the platform with the configured timeout; a timeout or crash is an unknown outcome, never a failure.</summary>
-    private async Task<PublishOutcome> CallPlatformAsync(Func<CancellationToken, Task<PublishOutcome>> call, PublishRequest request)
+    /// <summary>One tick: the policy decides from the state, this performs it. Never calls a platform itself.</summary>
+    private async Task TickAsync()
     {
-        // The connector itself is cancelled at the timeout, so a slow upload cannot send its create after we gave up on it.
-        using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
-        try
+        if (!state.RecordExists)
         {
-            return await call(timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time);
-        }
-        catch (TimeoutException)
-        {
-            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The platform did not answer within {Options.PublishTimeout}.");
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-        {
-            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The call to the platform broke off: {ex.Message}");
-        }
-        catch (Exception ex)
-        {
-            LogConnectorCrashed(ex, request.PublicationKey);
-            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "The connector failed unexpectedly; the outcome is being checked.");
-        }
-    }
-
-    /// <summary>Asks the platform whether the unconfirmed attempt took effect: found → published; certainly not → a new attempt.</summary>
-    private async Task ReconcileAsync()
-    {
-        var request = await BuildRequestAsync(S.CurrentAttempt?.Id ?? Guid.NewGuid().ToString("N"));
-        if (request is null)
-        {
-            await FailAsync(ErrorCategory.Auth, "The account was removed or cannot publish; the outcome of the last attempt is unknown.");
             return;
         }
 
-        ReconcileResult result;
-        try
-        {
-            result = await request.Value.Connector.FindPublicationAsync(request.Value.Request, CancellationToken.None).WaitAsync(Options.PublishTimeout, time);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            result = ReconcileResult.Unknown(ex.Message);
-        }
-
+        await SyncCalendarAsync();
         var now = time.GetUtcNow();
-        switch (result.State)
+        var holder = S.CurrentAttempt?.Silo ?? "";
+        var holderGone = holder == liveness.Self || liveness.IsGone(holder);
+        var decision = PublicationPolicy.OnTick(S, now, runner.IsRunning(Key), holderGone, Options);
+        switch (decision.Action)
         {
-            case ReconcileState.Found:
-                await MarkPublishedAsync(result.Publication!);
+            case TickAction.Disarm:
+                await DisarmReminderAsync();
                 break;
 
-            case ReconcileState.NotFound when S.Attempts < Options.MaxAttempts:
-                await StartAttemptAsync(now);
+            case TickAction.Wait when decision.At is { } at && at - now < PreciseHorizon:
+                SetPreciseTimer(at - now);
                 break;
 
-            case ReconcileState.NotFound:
-                await FailAsync(ErrorCategory.Transient, $"The platform never received the post after {S.Attempts} attempts.");
+            case TickAction.Start:
+                await StartAsync();
                 break;
 
-            default:
-                S.ReconcileAttempts++;
-                if (S.ReconcileAttempts >= Options.MaxReconcileAttempts)
-                {
-                    await FailAsync(ErrorCategory.UnknownOutcome,
-                        $"Could not confirm with the platform whether the post was published ({result.Detail}); check the account before posting again.");
-                }
-                else
-                {
-                    await SaveAsync();
-                    await ArmReminderAsync(now + Options.ReconcileDelay);
-                }
+            case TickAction.Unconfirm:
+                LogLeaseVoid(S.PostId, S.AccountId, decision.Reason ?? "");
+                await ApplyAsync(new Transition.Unconfirm(decision.At ?? now, decision.Reason ?? "The outcome of the attempt is unknown."));
+                break;
 
+            case TickAction.Reconcile:
+                runner.TryStartReconcile(Key, S.CurrentAttempt?.Id ?? "", S.AccountId, S.Platform, S.Content, new Dictionary<string, string>(S.Checkpoints));
                 break;
         }
     }
 
-    /// <summary>Asks the account's and the platform app's limit grains for a permit; without one the publication is deferred to its reserved time.</summary>
-    private async Task<bool> AcquirePermitsAsync()
+    /// <summary>Asks the account's and the platform app's limit grains for a permit, then queues the attempt; without a permit the publication is deferred to its reserved time.</summary>
+    private async Task StartAsync()
     {
-        var key = this.GetPrimaryKeyString();
         var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
-        var permit = await account.AcquireAsync(key, S.DueAt);
+        var permit = await account.AcquireAsync(Key, S.DueAt);
         if (permit.Granted)
         {
-            var app = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
-            permit = await app.AcquireAsync(key, S.DueAt);
+            permit = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).AcquireAsync(Key, S.DueAt);
             if (!permit.Granted)
             {
-                await account.ReleaseAsync(key);
+                await account.ReleaseAsync(Key);
             }
         }
 
-        if (permit.Granted)
+        if (!permit.Granted)
+        {
+            await ApplyAsync(new Transition.Defer(permit.RetryAt ?? time.GetUtcNow() + Options.RetryBaseDelay, permit.Reason ?? "Waiting for a rate limit to clear."));
+            return;
+        }
+
+        runner.TryStartPublish(Key, Guid.NewGuid().ToString("N"), S.AccountId, S.Platform);
+    }
+
+    /// <summary>Whether a report belongs to the current attempt; a stale activation reloads once before it decides.</summary>
+    private async Task<bool> IsCurrentAsync(string attemptId, bool sent)
+    {
+        bool Current() => Exists && (sent
+            ? S.CurrentAttempt?.Id == attemptId && S.Status is PublicationStatus.Publishing or PublicationStatus.Unconfirmed
+            : S.Status.IsPending() && runner.IsRunning(Key, attemptId));
+
+        if (Current())
         {
             return true;
         }
 
-        await DeferAsync(permit.RetryAt ?? time.GetUtcNow() + Options.RetryBaseDelay, permit.Reason ?? "Waiting for a rate limit to clear.");
+        if (sent && state.RecordExists && S.CurrentAttempt?.Id != attemptId)
+        {
+            await state.ReadStateAsync();
+            return Current();
+        }
+
+        await SyncCalendarAsync();
         return false;
     }
+
+    /// <summary>Persists a transition, then performs its side effects (reminder, webhook, metrics, account), each best effort.</summary>
+    private async Task ApplyAsync(Transition transition)
+    {
+        var now = time.GetUtcNow();
+        switch (transition)
+        {
+            case Transition.Publish publish:
+                S.Status = PublicationStatus.Published;
+                S.ExternalId = publish.Outcome.ExternalId;
+                S.Permalink = publish.Outcome.Permalink;
+                S.PublishedAt = publish.Outcome.PublishedAt ?? now;
+                S.Error = null;
+                S.ReconcileAt = null;
+                await SaveAsync();
+                await AfterAsync(() => GrainFactory.GetGrain<IPostMetricsGrain>(Key).StartAsync(
+                    new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content)));
+                await AfterAsync(EmitWebhookAsync);
+                await AfterAsync(DisarmReminderAsync);
+                break;
+
+            case Transition.Defer defer:
+                S.Status = PublicationStatus.Deferred;
+                S.DeferredUntil = defer.Until;
+                S.DeferReason = defer.Reason;
+                S.ReconcileAt = null;
+                await SaveAsync();
+                await AfterAsync(EmitWebhookAsync);
+                await AfterAsync(() => ArmReminderAsync(defer.Until));
+                break;
+
+            case Transition.Fail fail:
+                if (fail.ReconnectAccount)
+                {
+                    await AfterAsync(() => GrainFactory.GetGrain<IAccountGrain>(S.AccountId).MarkReconnectRequiredAsync($"The platform refused the token after a refresh: {fail.Message}"));
+                }
+
+                S.Status = PublicationStatus.Failed;
+                S.Error = new PublicationError(fail.Category, fail.Message);
+                S.ReconcileAt = null;
+                await SaveAsync();
+                await AfterAsync(EmitWebhookAsync);
+                await AfterAsync(DisarmReminderAsync);
+                break;
+
+            case Transition.Unconfirm unconfirm:
+                S.Status = PublicationStatus.Unconfirmed;
+                S.Error = new PublicationError(ErrorCategory.UnknownOutcome, unconfirm.Reason);
+                S.ReconcileAt = unconfirm.ReconcileAt;
+                await SaveAsync();
+                await AfterAsync(() => ArmReminderAsync(unconfirm.ReconcileAt));
+                break;
+
+            case Transition.AskAgain again:
+                S.ReconcileAttempts++;
+                S.ReconcileAt = again.At;
+                await SaveAsync();
+                await AfterAsync(() => ArmReminderAsync(again.At));
+                break;
+
+            case Transition.RefreshToken refresh:
+                S.AuthRefreshTried = true;
+                AccountView? account = null;
+                try
+                {
+                    account = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).RefreshTokenAsync(force: true);
+                }
+                catch (Exception ex)
+                {
+                    LogSideEffectFailed(ex, Key);
+                }
+
+                await ApplyAsync(PublicationPolicy.AfterRefresh(account?.Status == AccountStatus.Connected, refresh.Message, now));
+                break;
+        }
+    }
+
+    /// <summary>A side effect after the state is durable: its failure is logged, never allowed to undo or hide the transition.</summary>
+    private async Task AfterAsync(Func<Task> effect)
+    {
+        try
+        {
+            await effect();
+        }
+        catch (Exception ex)
+        {
+            LogSideEffectFailed(ex, Key);
+        }
+    }
+
+    private async Task ReportBlockedAsync(DateTimeOffset until, string reason) =>
+        await AfterAsync(() => LimitScope().ReportBlockedAsync(until, reason));
 
     /// <summary>Where a platform-reported limit is recorded: the app scope for platforms whose quota is per app, else the account.</summary>
     private IRateLimitGrain LimitScope()
@@ -452,80 +491,41 @@ public sealed partial class PublicationGrain(
         return GrainFactory.GetGrain<IRateLimitGrain>(appScoped ? RateLimitScopes.App(S.Platform) : RateLimitScopes.Account(S.Platform, S.AccountId));
     }
 
-    /// <summary>Runs what a reminder tick would run now (the sweeper wakes publications whose reminder never fired).</summary>
-    public Task WakeAsync() => ReceiveReminder(ReminderName, default);
-
-    private async Task<(IPlatformConnector Connector, PublishRequest Request)?> BuildRequestAsync(string attemptId)
-    {
-        var identity = await GrainFactory.GetGrain<IAccountGrain>(S.AccountId).GetPublishingIdentityAsync();
-        var connector = connectors.Find(S.Platform);
-        if (identity is null || identity.Status != AccountStatus.Connected || connector is null)
-        {
-            return null;
-        }
-
-        var journal = new GrainJournal(this.AsReference<IPublicationGrain>(), attemptId);
-        return (connector, new PublishRequest(this.GetPrimaryKeyString(), attemptId, identity, S.Content, new Dictionary<string, string>(S.Checkpoints), journal));
-    }
-
-    private async Task MarkPublishedAsync(PublishOutcome outcome)
-    {
-        S.Status = PublicationStatus.Published;
-        S.ExternalId = outcome.ExternalId;
-        S.Permalink = outcome.Permalink;
-        S.PublishedAt = outcome.PublishedAt ?? time.GetUtcNow();
-        S.Error = null;
-        await SaveAsync();
-        await EmitWebhookAsync();
-        await DisarmReminderAsync();
-        await GrainFactory.GetGrain<IPostMetricsGrain>(this.GetPrimaryKeyString()).StartAsync(new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content));
-    }
-
-    private async Task MarkUnconfirmedAsync(string reason)
-    {
-        S.Status = PublicationStatus.Unconfirmed;
-        S.Error = new PublicationError(ErrorCategory.UnknownOutcome, reason);
-        await SaveAsync();
-    }
-
-    private async Task DeferAsync(DateTimeOffset until, string reason)
-    {
-        S.Status = PublicationStatus.Deferred;
-        S.DeferredUntil = until;
-        S.DeferReason = reason;
-        await SaveAsync();
-        await EmitWebhookAsync();
-        await ArmReminderAsync(until);
-    }
-
-    private async Task FailAsync(ErrorCategory category, string message)
-    {
-        S.Status = PublicationStatus.Failed;
-        S.Error = new PublicationError(category, message);
-        await SaveAsync();
-        await EmitWebhookAsync();
-        await DisarmReminderAsync();
-    }
-
     /// <summary>post.published / post.deferred / post.failed to the workspace's webhooks (its id is stable per revision; never throws).</summary>
     private Task EmitWebhookAsync() =>
         GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.ForPublication(S.WorkspaceId, View(), S.Revision, time.GetUtcNow()), logger);
 
-    private TimeSpan RetryDelay(int attempt)
-    {
-        var exponential = Options.RetryBaseDelay * Math.Pow(2, Math.Max(0, attempt - 1));
-        return exponential + exponential * (Random.Shared.NextDouble() * 0.2);
-    }
+    private static TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2_000));
 
-    /// <summary>Writes the state and then the calendar entry (the entry carries the revision, so order across silos is safe).</summary>
+    /// <summary>Writes the state (a failed write reloads it, so memory never runs ahead of storage), then the calendar row.</summary>
     private async Task SaveAsync()
     {
         S.Revision++;
-        await state.WriteStateAsync();
-        await calendar.UpsertAsync(new CalendarEntry(
-            S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.Status, S.DueAt,
-            S.Status == PublicationStatus.Deferred && S.DeferredUntil is { } until ? until : S.DueAt,
-            S.PublishedAt, S.Revision));
+        await state.WriteOrReloadAsync(this, logger);
+        _calendarBehind = true;
+        await SyncCalendarAsync();
+    }
+
+    /// <summary>Brings the calendar row up to the stored state (the row carries the revision, so order across silos is safe).</summary>
+    private async Task SyncCalendarAsync()
+    {
+        if (!_calendarBehind || !state.RecordExists || S.Deleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await calendar.UpsertAsync(new CalendarEntry(
+                S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.Status, S.DueAt,
+                S.Status == PublicationStatus.Deferred && S.DeferredUntil is { } until ? until : S.DueAt,
+                S.PublishedAt, S.Revision, PublicationPolicy.WakeAt(S)));
+            _calendarBehind = false;
+        }
+        catch (Exception ex)
+        {
+            LogSideEffectFailed(ex, Key);
+        }
     }
 
     /// <summary>
@@ -539,11 +539,19 @@ public sealed partial class PublicationGrain(
         var due = at - time.GetUtcNow();
         await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, Options.ReminderPeriod);
         _precise?.Dispose();
-        _precise = due < PreciseHorizon
-            ? this.RegisterGrainTimer(
-                _ => ReceiveReminder(ReminderName, default),
-                new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true })
-            : null;
+        _precise = null;
+        if (due < PreciseHorizon)
+        {
+            SetPreciseTimer(due);
+        }
+    }
+
+    private void SetPreciseTimer(TimeSpan due)
+    {
+        _precise?.Dispose();
+        _precise = this.RegisterGrainTimer(
+            _ => TickAsync(),
+            new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
     }
 
     private async Task DisarmReminderAsync()
@@ -556,12 +564,6 @@ public sealed partial class PublicationGrain(
         }
     }
 
-    /// <summary>Saves checkpoints through a grain call, so the write happens in a request turn of this grain.</summary>
-    private sealed class GrainJournal(IPublicationGrain self, string attemptId) : IPublishJournal
-    {
-        public Task SaveAsync(string key, string value) => self.SaveCheckpointAsync(attemptId, key, value);
-    }
-
     private PublicationView View() => new(
         S.PostId, S.AccountId, S.Platform, S.Status, S.DueAt, S.DeferredUntil, S.DeferReason, S.ExternalId, S.Permalink,
         S.PublishedAt, S.Error, S.Late, S.Attempts, S.Content, S.TimeZone);
@@ -571,9 +573,12 @@ public sealed partial class PublicationGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PostId} to {AccountId}: attempt {Attempt} failed ({Category}): {Detail}")]
     private partial void LogAttemptFailed(string postId, string accountId, int attempt, ErrorCategory category, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PostId} to {AccountId}: the outcome could not be recorded; it will be reconciled")]
-    private partial void LogCompletionLost(Exception exception, string postId, string accountId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PostId} to {AccountId}: {Reason} It will be reconciled with the platform.")]
+    private partial void LogLeaseVoid(string postId, string accountId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Connector failed unexpectedly for {PublicationKey}")]
-    private partial void LogConnectorCrashed(Exception exception, string publicationKey);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PublicationKey}: a side effect after a recorded transition failed")]
+    private partial void LogSideEffectFailed(Exception exception, string publicationKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PublicationKey}: draining the running call on deactivation failed; its lease takes over")]
+    private partial void LogDrainFailed(Exception exception, string publicationKey);
 }

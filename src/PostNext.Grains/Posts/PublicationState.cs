@@ -52,6 +52,9 @@ public sealed class PublicationState
 
     /// <summary>An auth failure gets one retry after a forced token refresh.</summary>
     [Id(21)] public bool AuthRefreshTried { get; set; }
+
+    /// <summary>When an unconfirmed attempt may be reconciled: after the platform could have made the post visible.</summary>
+    [Id(22)] public DateTimeOffset? ReconcileAt { get; set; }
 }
 
 [GenerateSerializer, Alias("PostNext.PublishAttempt")]
@@ -62,4 +65,10 @@ public sealed class PublishAttempt
     [Id(1)] public int Number { get; set; }
 
     [Id(2)] public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>Until when the platform call may still be running: nobody re-sends or reconciles before it, unless its silo is gone.</summary>
+    [Id(3)] public DateTimeOffset LeaseUntil { get; set; }
+
+    /// <summary>The silo (address and generation) that holds the lease.</summary>
+    [Id(4)] public string Silo { get; set; } = "";
 }

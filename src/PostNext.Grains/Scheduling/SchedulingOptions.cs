@@ -14,6 +14,15 @@ public sealed class SchedulingOptions
     /// <summary>How long one platform call may take before its outcome counts as unknown.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// An attempt's lease lasts the publish timeout plus this margin: until then nobody re-sends or reconciles it,
+    /// unless the silo that holds it is known to be gone (declared dead, or restarted under a newer generation).
+    /// </summary>
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a deactivating publication waits for its running platform call so it can record the outcome itself.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Attempts (including the first) before a publication that keeps failing transiently fails for good.</summary>
     public int MaxAttempts { get; set; } = 5;
 
@@ -35,7 +44,10 @@ public sealed class SchedulingOptions
     /// <summary>First retry delay after a transient error; doubles each attempt, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Wait before asking the platform about an unknown outcome.</summary>
+    /// <summary>
+    /// Wait before asking the platform about an unknown outcome, counted from when the attempt certainly ended: the
+    /// time a platform may take to make a received post visible, so a "not found" is believed only after it.
+    /// </summary>
     public TimeSpan ReconcileDelay { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Reconciliations that cannot tell before the publication fails as an unknown outcome for a person to check.</summary>

@@ -5,7 +5,11 @@ using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Scheduling;
 
-/// <summary>Wakes publications left pending in the past, a bounded batch per sweep, a few at a time.</summary>
+/// <summary>
+/// Wakes publications whose next tick is overdue (a lost reminder, an outage), a bounded batch per sweep, a few at a
+/// time. Publications inside an attempt's lease are not overdue, so they never crowd out the ones that need a nudge;
+/// each wake is bounded and its failure is logged without dropping the rest of the batch.
+/// </summary>
 public sealed partial class SweeperGrain(
     ICalendarStore calendar,
     IOptions<SchedulingOptions> options,
@@ -16,20 +20,34 @@ public sealed partial class SweeperGrain(
     private const int BatchSize = 500;
     private const int Parallelism = 16;
 
+    /// <summary>A wake that takes longer is abandoned (the publication's own reminder and the next sweep remain).</summary>
+    private static readonly TimeSpan WakeTimeout = TimeSpan.FromSeconds(10);
+
     public async Task StartAsync() =>
         await this.RegisterOrUpdateReminder(ReminderName, options.Value.SweepPeriod, options.Value.SweepPeriod);
 
     public async Task<int> SweepAsync()
     {
         var overdue = await calendar.OverdueAsync(time.GetUtcNow() - options.Value.SweepGrace, BatchSize);
+        var failed = 0;
         await Parallel.ForEachAsync(overdue, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, TaskScheduler = TaskScheduler.Current }, async (entry, _) =>
-            await GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).WakeAsync());
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).WakeAsync().WaitAsync(WakeTimeout, time);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref failed);
+                LogWakeFailed(entry.PostId, entry.AccountId, ex.Message);
+            }
+        });
         if (overdue.Count > 0)
         {
-            LogSwept(overdue.Count);
+            LogSwept(overdue.Count, failed);
         }
 
-        return overdue.Count;
+        return overdue.Count - failed;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -40,6 +58,9 @@ public sealed partial class SweeperGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sweeper woke {Count} publication(s) left pending past their time")]
-    private partial void LogSwept(int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweeper woke {Count} publication(s) whose tick was overdue ({Failed} could not be woken)")]
+    private partial void LogSwept(int count, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeper could not wake publication {PostId} to {AccountId}: {Reason}")]
+    private partial void LogWakeFailed(string postId, string accountId, string reason);
 }

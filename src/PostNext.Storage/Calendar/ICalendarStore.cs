@@ -14,7 +14,7 @@ public interface ICalendarStore
     /// <summary>Entries in [From, To) ordered by (At, PostId, AccountId), after the cursor, at most Limit of them (plus the next cursor).</summary>
     Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Publications of any workspace not yet final whose time is before <paramref name="before"/>, oldest first.</summary>
+    /// <summary>Publications of any workspace whose next tick (<see cref="CalendarEntry.WakeAt"/>) is before <paramref name="before"/>, most overdue first.</summary>
     Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The times of an account's pending (scheduled or deferred) publications in [from, to).</summary>

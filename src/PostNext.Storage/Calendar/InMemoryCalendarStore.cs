@@ -75,8 +75,8 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         lock (_gate)
         {
             IReadOnlyList<CalendarEntry> overdue = _byKey.Values
-                .Where(e => !e.Status.IsFinal() && e.At < before)
-                .OrderBy(e => e.At)
+                .Where(e => e.WakeAt is { } wake && wake < before)
+                .OrderBy(e => e.WakeAt)
                 .Take(limit)
                 .ToList();
             return Task.FromResult(overdue);

@@ -8,16 +8,16 @@ namespace PostNext.Storage.Calendar;
 /// <summary>The calendar index in <c>postnext_calendar</c> (cluster mode): one row per publication, upserted by revision.</summary>
 public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalendarStore
 {
-    private const string Columns = "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision";
+    private const string Columns = "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at";
 
     public async Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO postnext_calendar ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (post_id, account_id) DO UPDATE SET
                 platform = EXCLUDED.platform, status = EXCLUDED.status, scheduled_at = EXCLUDED.scheduled_at,
-                at = EXCLUDED.at, published_at = EXCLUDED.published_at, revision = EXCLUDED.revision
+                at = EXCLUDED.at, published_at = EXCLUDED.published_at, revision = EXCLUDED.revision, wake_at = EXCLUDED.wake_at
             WHERE postnext_calendar.revision <= EXCLUDED.revision
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = entry.WorkspaceId });
@@ -27,8 +27,9 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         command.Parameters.Add(new NpgsqlParameter { Value = StatusName(entry.Status) });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.ScheduledAt.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = entry.At.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)entry.PublishedAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Time(entry.PublishedAt));
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Revision });
+        command.Parameters.Add(Time(entry.WakeAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -79,7 +80,8 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
                 ParseStatus(reader.GetString(4)),
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-                reader.GetInt64(8)));
+                reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
         }
 
         return entries;
@@ -89,8 +91,8 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM postnext_calendar
-            WHERE status IN ('scheduled', 'deferred', 'publishing', 'unconfirmed') AND at < $1
-            ORDER BY at
+            WHERE wake_at IS NOT NULL AND wake_at < $1
+            ORDER BY wake_at
             LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
@@ -117,6 +119,9 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
 
         return times;
     }
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) =>
+        new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

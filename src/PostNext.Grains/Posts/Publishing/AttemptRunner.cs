@@ -1,0 +1,261 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Posts;
+using PostNext.Grains.Scheduling;
+using PostNext.Platforms;
+using PostNext.Platforms.Common;
+
+namespace PostNext.Grains.Posts.Publishing;
+
+/// <summary>
+/// Runs publications' platform calls on this silo, outside the grains' turns, so a slow platform never blocks a
+/// publication grain. A publish waits for the silo's throttle, fetches the account's token, takes the attempt's lease
+/// through the grain (persisted before anything is sent), calls the platform and delivers the outcome back; a
+/// reconciliation asks the platform and delivers its answer. Every exception ends in a classified report. At most one
+/// call per publication runs at a time, and the grains ask this registry whether "their" attempt is still running here.
+/// </summary>
+public sealed partial class AttemptRunner(
+    IGrainFactory grains,
+    PlatformConnectors connectors,
+    PublishThrottle throttle,
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<AttemptRunner> logger)
+{
+    private static readonly TimeSpan[] DeliveryBackoff =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+
+    private readonly ConcurrentDictionary<string, Run> _runs = new(StringComparer.Ordinal);
+
+    private SchedulingOptions Options => options.Value;
+
+    /// <summary>True while an attempt or reconciliation of this publication runs on this silo.</summary>
+    public bool IsRunning(string publicationKey) => _runs.ContainsKey(publicationKey);
+
+    /// <summary>True while this very attempt runs on this silo.</summary>
+    public bool IsRunning(string publicationKey, string attemptId) =>
+        _runs.TryGetValue(publicationKey, out var run) && run.AttemptId == attemptId;
+
+    /// <summary>Queues a publish attempt; false when one of this publication already runs here.</summary>
+    public bool TryStartPublish(string publicationKey, string attemptId, string accountId, string platform)
+    {
+        var run = new Run(attemptId);
+        if (!_runs.TryAdd(publicationKey, run))
+        {
+            return false;
+        }
+
+        run.Work = Task.Run(() => PublishAsync(run, publicationKey, accountId, platform));
+        return true;
+    }
+
+    /// <summary>Starts asking the platform about an unconfirmed attempt; false when something of this publication already runs here.</summary>
+    public bool TryStartReconcile(string publicationKey, string attemptId, string accountId, string platform, PostContent content, IReadOnlyDictionary<string, string> checkpoints)
+    {
+        var run = new Run(attemptId);
+        if (!_runs.TryAdd(publicationKey, run))
+        {
+            return false;
+        }
+
+        run.Work = Task.Run(() => ReconcileAsync(run, publicationKey, accountId, platform, content, checkpoints));
+        return true;
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) for the platform call of this attempt, if it is the one running here,
+    /// and returns its report: a deactivating grain records it itself instead of leaving it to a later reconciliation.
+    /// </summary>
+    public async Task<AttemptReport?> DrainAsync(string publicationKey, string attemptId, TimeSpan timeout)
+    {
+        if (!_runs.TryGetValue(publicationKey, out var run) || run.AttemptId != attemptId || !run.Calling)
+        {
+            return null;
+        }
+
+        var call = run.Call.Task;
+        await Task.WhenAny(call, Task.Delay(timeout, time)).ConfigureAwait(false);
+        return call.IsCompletedSuccessfully ? call.Result : null;
+    }
+
+    private async Task PublishAsync(Run run, string key, string accountId, string platform)
+    {
+        var grain = grains.GetGrain<IPublicationGrain>(key);
+        try
+        {
+            // Bounded release: after a restart every due reminder fires at once; platform calls go out at a bounded rate.
+            using var slot = await throttle.AcquireAsync().ConfigureAwait(false);
+
+            var identity = await IdentityAsync(accountId).ConfigureAwait(false);
+            var connector = connectors.Find(platform);
+            if (identity.Error is { } unavailable || identity.Account is not { Status: AccountStatus.Connected } account || connector is null)
+            {
+                var report = identity.Error is not null
+                    ? new AttemptReport(PublishOutcome.Failure(ErrorCategory.Transient, $"The account's token could not be read: {identity.Error}"), Sent: false)
+                    : new AttemptReport(PublishOutcome.Failure(ErrorCategory.Auth, "The account was removed or cannot publish; reconnect it."), Sent: false, AccountUnavailable: true);
+                await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, report)).ConfigureAwait(false);
+                return;
+            }
+
+            // The lease is persisted right before the call: from here until its deadline nobody else sends or reconciles.
+            var ticket = await grain.BeginAttemptAsync(run.AttemptId, account).ConfigureAwait(false);
+            if (ticket is null)
+            {
+                return;
+            }
+
+            run.Calling = true;
+            var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
+            var observed = RateLimitObserver.Begin();
+            var outcome = await CallAsync(token => connector.PublishAsync(request, token), key).ConfigureAwait(false);
+            var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
+            var sent = new AttemptReport(outcome, Sent: true, blocked);
+            run.Call.TrySetResult(sent);
+            await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Before the lease: nothing was sent and the next tick starts over. After it: the lease runs out and the attempt is reconciled.
+            LogRunFailed(ex, key);
+        }
+        finally
+        {
+            run.Call.TrySetResult(null);
+            _runs.TryRemove(new KeyValuePair<string, Run>(key, run));
+        }
+    }
+
+    private async Task ReconcileAsync(Run run, string key, string accountId, string platform, PostContent content, IReadOnlyDictionary<string, string> checkpoints)
+    {
+        var grain = grains.GetGrain<IPublicationGrain>(key);
+        try
+        {
+            ReconcileReport report;
+            var identity = await IdentityAsync(accountId).ConfigureAwait(false);
+            var connector = connectors.Find(platform);
+            if (identity.Account is not { } account || connector is null)
+            {
+                report = new ReconcileReport(ReconcileFinding.Unknown, null, identity.Error ?? "the account was removed or cannot be asked");
+            }
+            else
+            {
+                var request = new PublishRequest(key, run.AttemptId, account, content, checkpoints);
+                report = await FindAsync(connector, request).ConfigureAwait(false);
+            }
+
+            await DeliverAsync(key, () => grain.CompleteReconcileAsync(run.AttemptId, report)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogRunFailed(ex, key);
+        }
+        finally
+        {
+            run.Call.TrySetResult(null);
+            _runs.TryRemove(new KeyValuePair<string, Run>(key, run));
+        }
+    }
+
+    private async Task<(PublishingIdentity? Account, string? Error)> IdentityAsync(string accountId)
+    {
+        try
+        {
+            return (await grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync().ConfigureAwait(false), null);
+        }
+        catch (Exception ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    /// <summary>Calls the platform with the configured timeout; a timeout or crash is an unknown outcome, never a failure.</summary>
+    private async Task<PublishOutcome> CallAsync(Func<CancellationToken, Task<PublishOutcome>> call, string key)
+    {
+        // The connector itself is cancelled at the timeout, so a slow upload cannot send its create after we gave up on it.
+        using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
+        try
+        {
+            return await call(timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The platform did not answer within {Options.PublishTimeout}.");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The call to the platform broke off: {ex.Message}");
+        }
+        catch (Exception ex)
+        {
+            LogConnectorCrashed(ex, key);
+            return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "The connector failed unexpectedly; the outcome is being checked.");
+        }
+    }
+
+    private async Task<ReconcileReport> FindAsync(IPlatformConnector connector, PublishRequest request)
+    {
+        using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
+        try
+        {
+            var result = await connector.FindPublicationAsync(request, timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
+            return result.State switch
+            {
+                ReconcileState.Found when result.Publication is not null => new ReconcileReport(ReconcileFinding.Found, result.Publication, null),
+                ReconcileState.NotFound => new ReconcileReport(ReconcileFinding.NotFound, null, null),
+                _ => new ReconcileReport(ReconcileFinding.Unknown, null, result.Detail ?? "the platform could not tell"),
+            };
+        }
+        catch (Exception ex)
+        {
+            return new ReconcileReport(ReconcileFinding.Unknown, null, ex.Message);
+        }
+    }
+
+    /// <summary>Hands a result to the grain, retrying while the grain cannot take it (its silo moving, PostgreSQL restarting): a known outcome is worth keeping.</summary>
+    private async Task DeliverAsync(string key, Func<Task> deliver)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await deliver().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (attempt < DeliveryBackoff.Length)
+            {
+                LogDeliveryRetry(key, attempt + 1, ex.Message);
+                await Task.Delay(DeliveryBackoff[attempt], time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed class Run(string attemptId)
+    {
+        public string AttemptId { get; } = attemptId;
+
+        public Task? Work { get; set; }
+
+        /// <summary>Set once the lease is taken and the platform is being called.</summary>
+        public volatile bool Calling;
+
+        /// <summary>The call's report once it returned (null when the run ended without one).</summary>
+        public TaskCompletionSource<AttemptReport?> Call { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Saves checkpoints through a grain call, so the write happens in a request turn of the publication.</summary>
+    private sealed class GrainJournal(IPublicationGrain grain, string attemptId) : IPublishJournal
+    {
+        public Task SaveAsync(string key, string value) => grain.SaveCheckpointAsync(attemptId, key, value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publication {PublicationKey}: the run ended early; its lease or the next tick takes over")]
+    private partial void LogRunFailed(Exception exception, string publicationKey);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connector failed unexpectedly for {PublicationKey}")]
+    private partial void LogConnectorCrashed(Exception exception, string publicationKey);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publication {PublicationKey}: handing back the result failed (try {Try}: {Reason}); retrying")]
+    private partial void LogDeliveryRetry(string publicationKey, int @try, string reason);
+}

@@ -1,0 +1,193 @@
+using PostNext.Abstractions.Posts;
+using PostNext.Grains.Scheduling;
+
+namespace PostNext.Grains.Posts.Publishing;
+
+/// <summary>What a tick should do with a publication.</summary>
+public enum TickAction
+{
+    /// <summary>Nothing now: an attempt or a reconciliation of this publication is running on this silo.</summary>
+    None,
+
+    /// <summary>The publication is final (or gone): drop its reminder.</summary>
+    Disarm,
+
+    /// <summary>Not yet: tick again at <see cref="TickDecision.At"/>.</summary>
+    Wait,
+
+    /// <summary>Due: ask for permits and queue an attempt.</summary>
+    Start,
+
+    /// <summary>The attempt's lease is over (or its silo is gone) with no outcome: unconfirmed, reconciled at <see cref="TickDecision.At"/>.</summary>
+    Unconfirm,
+
+    /// <summary>Ask the platform whether the unconfirmed attempt took effect.</summary>
+    Reconcile,
+}
+
+public sealed record TickDecision(TickAction Action, DateTimeOffset? At = null, string? Reason = null);
+
+/// <summary>Where an outcome or a reconciliation leads.</summary>
+public abstract record Transition
+{
+    /// <summary>The platform has the post.</summary>
+    public sealed record Publish(PublishOutcome Outcome) : Transition;
+
+    /// <summary>Wait until <paramref name="Until"/>, then try again (a retry, a rate limit, a reconciliation that found nothing).</summary>
+    public sealed record Defer(DateTimeOffset Until, string Reason) : Transition;
+
+    /// <summary>Final failure; <paramref name="ReconnectAccount"/> marks the account reconnect_required first.</summary>
+    public sealed record Fail(ErrorCategory Category, string Message, bool ReconnectAccount = false) : Transition;
+
+    /// <summary>The outcome is unknown: reconcile at <paramref name="ReconcileAt"/>, never re-send blindly.</summary>
+    public sealed record Unconfirm(DateTimeOffset ReconcileAt, string Reason) : Transition;
+
+    /// <summary>The platform refused the token: refresh it once, then retry or fail.</summary>
+    public sealed record RefreshToken(string Message) : Transition;
+
+    /// <summary>Reconciliation could not tell: ask again at <paramref name="At"/>.</summary>
+    public sealed record AskAgain(DateTimeOffset At) : Transition;
+}
+
+/// <summary>
+/// The publication's rules as a pure function of its state: what a tick does, and where an attempt's outcome or a
+/// reconciliation leads. No I/O: <see cref="PublicationGrain"/> persists and performs what this decides.
+/// </summary>
+public static class PublicationPolicy
+{
+    /// <summary>What a tick does. <paramref name="attemptRunsHere"/>: this silo runs the current attempt or reconciliation; <paramref name="leaseHolderGone"/>: the silo holding the lease is certainly not running it any more.</summary>
+    public static TickDecision OnTick(PublicationState s, DateTimeOffset now, bool attemptRunsHere, bool leaseHolderGone, SchedulingOptions options)
+    {
+        if (s.Deleted || s.Status.IsFinal())
+        {
+            return new TickDecision(TickAction.Disarm);
+        }
+
+        if (attemptRunsHere)
+        {
+            return new TickDecision(TickAction.None);
+        }
+
+        switch (s.Status)
+        {
+            case PublicationStatus.Scheduled:
+            case PublicationStatus.Deferred:
+                var due = s.Status == PublicationStatus.Deferred ? s.DeferredUntil ?? s.DueAt : s.DueAt;
+                return now >= due ? new TickDecision(TickAction.Start) : new TickDecision(TickAction.Wait, due);
+
+            case PublicationStatus.Publishing:
+                var lease = s.CurrentAttempt?.LeaseUntil ?? now;
+                if (leaseHolderGone || now >= lease)
+                {
+                    // Whatever the call did is done now; give the platform time to make a post visible before asking.
+                    return new TickDecision(TickAction.Unconfirm, now + options.ReconcileDelay,
+                        leaseHolderGone
+                            ? "The silo running the attempt stopped before its outcome was recorded."
+                            : "The attempt's lease ran out before its outcome was recorded.");
+                }
+
+                return new TickDecision(TickAction.Wait, lease);
+
+            case PublicationStatus.Unconfirmed:
+                var at = s.ReconcileAt ?? now;
+                return now >= at ? new TickDecision(TickAction.Reconcile) : new TickDecision(TickAction.Wait, at);
+
+            default:
+                return new TickDecision(TickAction.None);
+        }
+    }
+
+    /// <summary>Where an attempt's report leads.</summary>
+    public static Transition OnAttempt(PublicationState s, AttemptReport report, DateTimeOffset now, SchedulingOptions options, TimeSpan retryJitter)
+    {
+        var outcome = report.Outcome;
+        if (outcome.Succeeded)
+        {
+            return new Transition.Publish(outcome);
+        }
+
+        var category = outcome.ErrorCategory ?? ErrorCategory.Transient;
+        var message = outcome.Message ?? category.ToString();
+        if (report.AccountUnavailable)
+        {
+            return new Transition.Fail(ErrorCategory.Auth, message);
+        }
+
+        if (category == ErrorCategory.UnknownOutcome && !report.Sent)
+        {
+            // Nothing reached the platform: the attempt certainly did not take effect.
+            category = ErrorCategory.Transient;
+        }
+
+        switch (category)
+        {
+            case ErrorCategory.UnknownOutcome:
+                return new Transition.Unconfirm(now + options.ReconcileDelay, message);
+
+            case ErrorCategory.Transient when s.Attempts < options.MaxAttempts && now - s.DueAt < options.RetryBudget:
+                return new Transition.Defer(now + RetryDelay(s.Attempts, options) + retryJitter,
+                    $"Retrying after a transient error (attempt {s.Attempts} of {options.MaxAttempts}): {message}");
+
+            case ErrorCategory.Transient:
+                return new Transition.Fail(ErrorCategory.Transient, message);
+
+            case ErrorCategory.RateLimited:
+                return new Transition.Defer(outcome.RetryAfter ?? now + options.RetryBaseDelay, $"Rate limited by the platform: {message}");
+
+            case ErrorCategory.Auth when s.AuthRefreshTried:
+                return new Transition.Fail(ErrorCategory.Auth, $"{message} Reconnect the account.", ReconnectAccount: true);
+
+            case ErrorCategory.Auth:
+                return new Transition.RefreshToken(message);
+
+            default:
+                return new Transition.Fail(category, message);
+        }
+    }
+
+    /// <summary>Where a reconciliation leads: found → published; certainly not there → a new attempt (or failure when attempts ran out); unknown → ask again, then give up for a person to check.</summary>
+    public static Transition OnReconcile(PublicationState s, ReconcileReport report, DateTimeOffset now, SchedulingOptions options)
+    {
+        switch (report.Finding)
+        {
+            case ReconcileFinding.Found when report.Publication is { } publication:
+                return new Transition.Publish(publication);
+
+            case ReconcileFinding.NotFound when s.Attempts < options.MaxAttempts:
+                return new Transition.Defer(now, $"The platform never received attempt {s.Attempts}; trying again.");
+
+            case ReconcileFinding.NotFound:
+                return new Transition.Fail(ErrorCategory.Transient, $"The platform never received the post after {s.Attempts} attempts.");
+
+            default:
+                return s.ReconcileAttempts + 1 >= options.MaxReconcileAttempts
+                    ? new Transition.Fail(ErrorCategory.UnknownOutcome,
+                        $"Could not confirm with the platform whether the post was published ({report.Detail}); check the account before posting again.")
+                    : new Transition.AskAgain(now + options.ReconcileDelay);
+        }
+    }
+
+    /// <summary>Where an auth failure leads once the forced token refresh is done.</summary>
+    public static Transition AfterRefresh(bool connected, string message, DateTimeOffset now) =>
+        connected
+            ? new Transition.Defer(now + TimeSpan.FromSeconds(1), $"Retrying once with a refreshed token: {message}")
+            : new Transition.Fail(ErrorCategory.Auth, $"{message} The token could not be refreshed; reconnect the account.");
+
+    /// <summary>A first attempt this long after its time is late.</summary>
+    public static bool IsLate(PublicationState s, DateTimeOffset now, SchedulingOptions options) =>
+        s.Attempts == 0 && now - s.DueAt > options.LateAfter;
+
+    /// <summary>Exponential backoff: the base delay doubled per attempt already made.</summary>
+    public static TimeSpan RetryDelay(int attempts, SchedulingOptions options) =>
+        options.RetryBaseDelay * Math.Pow(2, Math.Max(0, attempts - 1));
+
+    /// <summary>When the sweeper should next expect a tick: the time, the lease's end, the reconciliation; none once final.</summary>
+    public static DateTimeOffset? WakeAt(PublicationState s) => s.Status switch
+    {
+        PublicationStatus.Scheduled => s.DueAt,
+        PublicationStatus.Deferred => s.DeferredUntil ?? s.DueAt,
+        PublicationStatus.Publishing => s.CurrentAttempt?.LeaseUntil ?? s.DueAt,
+        PublicationStatus.Unconfirmed => s.ReconcileAt ?? s.DueAt,
+        _ => null,
+    };
+}
