@@ -5,6 +5,7 @@ using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Webhooks;
+using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Grains.Webhooks;
 using PostNext.Platforms;
@@ -15,8 +16,10 @@ namespace PostNext.Grains.Accounts;
 
 /// <summary>
 /// One connected account: identity, connection status and tokens (encrypted at rest). Refreshes its token ahead of
-/// expiry on its own reminder and before any publish; when a refresh fails for good it becomes
-/// <c>reconnect_required</c> and its publications fail with an auth error at their time.
+/// expiry on its own reminder and before any publish. Every refresh failure, whatever the connector threw, is
+/// classified: the platform refusing the grant makes the account <c>reconnect_required</c> at once (its publications
+/// then fail with an auth error at their time); anything else keeps the current token and the reminder retries, until
+/// the token has been expired for <see cref="AccountOptions.TokenRefreshRetryBudget"/>.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
@@ -24,6 +27,7 @@ public sealed partial class AccountGrain(
     TokenVault vault,
     PlatformConnectors connectors,
     IOptions<SchedulingOptions> options,
+    IOptions<AccountOptions> accountOptions,
     TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
@@ -55,7 +59,7 @@ public sealed partial class AccountGrain(
             Sandbox = command.Platform == PlatformIds.Sandbox ? command.Sandbox ?? new SandboxBehaviour() : null,
             Tokens = command.Tokens is null ? null : vault.Protect(command.Tokens, null, now),
         };
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
         await ArmRefreshAsync();
         return View();
     }
@@ -74,7 +78,7 @@ public sealed partial class AccountGrain(
         S.DisplayName = displayName ?? S.DisplayName;
         S.Status = AccountStatus.Connected;
         S.StatusReason = null;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
         await ArmRefreshAsync();
         return View();
     }
@@ -104,15 +108,16 @@ public sealed partial class AccountGrain(
                 var tokens = vault.Unprotect(S.Tokens);
                 await connector.RevokeAsync(new TokenSet(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt), CancellationToken.None);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or PlatformException or NotSupportedException)
+            catch (Exception ex) when (!AccountCallFailures.IsFatal(ex))
             {
-                LogRevokeFailed(Id, ex.Message);
+                // Best effort: the account is removed here whatever the platform answered.
+                LogRevokeFailed(Id, AccountCallFailures.Classify(ex, "token revocation").Message);
             }
         }
 
         S.Status = AccountStatus.Removed;
         S.Tokens = null;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
         await DisarmRefreshAsync();
     }
 
@@ -157,7 +162,11 @@ public sealed partial class AccountGrain(
         await EnsureFreshTokenAsync(force: false);
     }
 
-    /// <summary>Refreshes when the token expires within the margin. Failure for good → reconnect_required; a transient failure keeps the current token.</summary>
+    /// <summary>
+    /// Refreshes when the token expires within the margin. Never throws for what the platform or connector did: a refusal
+    /// → reconnect_required; any other failure keeps the current token (the reminder retries) until the token has been
+    /// expired for the retry budget, then reconnect_required.
+    /// </summary>
     private async Task EnsureFreshTokenAsync(bool force)
     {
         if (S.Tokens is not { } stored || S.Status != AccountStatus.Connected)
@@ -184,35 +193,42 @@ public sealed partial class AccountGrain(
         {
             result = await connector.RefreshTokenAsync(new TokenSet(current.AccessToken, current.RefreshToken, current.ExpiresAt, current.Scopes), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (!AccountCallFailures.IsFatal(ex))
         {
-            result = TokenRefresh.Failed(new PlatformError(ErrorCategory.Transient, ex.Message));
+            result = TokenRefresh.Failed(AccountCallFailures.Classify(ex, "token refresh"));
         }
 
         if (result.Tokens is { } fresh)
         {
             S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(this, logger);
             await ArmRefreshAsync();
             return;
         }
 
-        var error = result.Error!;
-        if (error.Category == ErrorCategory.Auth || (stored.ExpiresAt is { } exp && exp <= now && error.Category != ErrorCategory.Transient))
+        var error = result.Error ?? new PlatformError(ErrorCategory.Transient, "The platform answered the token refresh with neither tokens nor an error.");
+        if (error.Category == ErrorCategory.Auth)
         {
             await BecomeReconnectRequiredAsync($"Token refresh failed: {error.Message}");
             return;
         }
 
-        // Transient: try again shortly (the reminder period), the current token may still work.
-        LogRefreshDeferred(Id, error.Message);
+        var budget = accountOptions.Value.TokenRefreshRetryBudget;
+        if (stored.ExpiresAt is { } expired && now - expired >= budget)
+        {
+            await BecomeReconnectRequiredAsync($"Token refresh kept failing for {budget} after the token expired: {error.Message}");
+            return;
+        }
+
+        // Not refused: the reminder tries again every period, and the current token may still work meanwhile.
+        LogRefreshDeferred(Id, error.Category, error.Message);
     }
 
     private async Task BecomeReconnectRequiredAsync(string reason)
     {
         S.Status = AccountStatus.ReconnectRequired;
         S.StatusReason = reason;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
         await DisarmRefreshAsync();
         LogReconnectRequired(Id, S.Platform);
         await GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.AccountReconnectRequired(View(), time.GetUtcNow()), logger);
@@ -245,8 +261,8 @@ public sealed partial class AccountGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} ({Platform}) needs to be reconnected: its token could not be refreshed")]
     private partial void LogReconnectRequired(string accountId, string platform);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: token refresh failed transiently ({Reason}); will retry")]
-    private partial void LogRefreshDeferred(string accountId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId}: token refresh failed ({Category}): {Reason}; the reminder retries")]
+    private partial void LogRefreshDeferred(string accountId, ErrorCategory category, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: revoking the token at the platform failed ({Reason})")]
     private partial void LogRevokeFailed(string accountId, string reason);

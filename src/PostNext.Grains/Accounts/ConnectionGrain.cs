@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Workspaces;
+using PostNext.Grains.Common;
 using PostNext.Platforms;
 using PostNext.Platforms.Common;
 
@@ -29,7 +31,8 @@ public sealed class ConnectionGrain(
     [PersistentState("connection", StorageNames.Grains)] IPersistentState<ConnectionState> state,
     PlatformConnectors connectors,
     IOptions<AccountOptions> options,
-    TimeProvider time) : Grain, IConnectionGrain
+    TimeProvider time,
+    ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
     public async Task<ConnectionStart> StartAsync(string workspaceId, string platform, Uri redirectUri)
     {
@@ -63,7 +66,7 @@ public sealed class ConnectionGrain(
             CodeVerifier = verifier,
             ExpiresAt = time.GetUtcNow() + options.Value.ConnectStateLifetime,
         };
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
         return new ConnectionStart(url, state.State.ExpiresAt, null);
     }
 
@@ -94,7 +97,7 @@ public sealed class ConnectionGrain(
         var verifier = s.CodeVerifier;
         s.Used = true;
         s.CodeVerifier = null;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(this, logger);
 
         ConnectedAccount connected;
         try
@@ -105,9 +108,9 @@ public sealed class ConnectionGrain(
         {
             return new ConnectionResult(null, false, $"The platform refused the connection: {ex.Error.Message}", false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (!AccountCallFailures.IsFatal(ex))
         {
-            return new ConnectionResult(null, false, $"The platform could not be reached: {ex.Message}", false);
+            return new ConnectionResult(null, false, AccountCallFailures.Classify(ex, "connection").Message, false);
         }
 
         var tokens = new AccountTokens(connected.Tokens.AccessToken, connected.Tokens.RefreshToken, connected.Tokens.ExpiresAt, connected.Tokens.Scopes);

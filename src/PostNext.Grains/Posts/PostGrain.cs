@@ -1,14 +1,33 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
+using PostNext.Grains.Common;
+using PostNext.Grains.Scheduling;
 
 namespace PostNext.Grains.Posts;
 
-/// <summary>A post and its targets. Publishing itself belongs to one publication grain per target.</summary>
-public sealed class PostGrain(
+/// <summary>
+/// A post and its targets. Publishing itself belongs to one publication grain per target. A change that touches the
+/// publications is stored as a <see cref="PostFanOut"/> in the same write as the post change, then applied (every step
+/// safe to repeat) and cleared. When applying fails the request fails and the fan-out stays stored: the next
+/// activation, the next change of the post, or a reminder armed only after such a failure applies it again.
+/// </summary>
+public sealed partial class PostGrain(
     [PersistentState("post", StorageNames.Grains)] IPersistentState<PostState> state,
-    TimeProvider time) : Grain, IPostGrain
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<PostGrain> logger) : Grain, IPostGrain, IRemindable
 {
+    /// <summary>Armed only when a fan-out failed; each tick applies it again until it is done.</summary>
+    public const string RepairReminder = "fan-out-repair";
+
     private const string Started = "Publishing has already started for this post; it can no longer be edited.";
+
+    private const string StartedMeanwhile =
+        "Publishing started for a target while the post was being changed; that target keeps what it is published with, the others were changed.";
+
+    private const string NothingToCancel = "Nothing left to cancel: every target has started publishing or finished.";
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -18,9 +37,26 @@ public sealed class PostGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Exists && !S.Draft && !S.TargetsScheduled)
+        if (!state.RecordExists)
         {
-            await ScheduleTargetsAsync(S.Targets);
+            return;
+        }
+
+        if (!S.Deleted && !S.Draft && !S.TargetsScheduled && S.FanOut is null)
+        {
+            S.FanOut = PostFanOut.Scheduling(S.Targets); // saved by an earlier version before its publications were scheduled
+        }
+
+        if (S.FanOut is not null)
+        {
+            try
+            {
+                await ApplyFanOutAsync(repairing: true, deactivateOnFailure: false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Logged and left to the repair reminder; reads still answer, and any change retries the fan-out first.
+            }
         }
     }
 
@@ -38,6 +74,7 @@ public sealed class PostGrain(
                 return PostResult.Conflict("The post created with this Idempotency-Key has been deleted.");
             }
 
+            await CompletePendingAsync();
             return PostResult.Ok(await ViewAsync());
         }
 
@@ -53,14 +90,10 @@ public sealed class PostGrain(
             Fingerprint = command.Fingerprint,
             CreatedAt = now,
             UpdatedAt = now,
-            TargetsScheduled = command.Draft,
+            TargetsScheduled = true,
+            FanOut = command.Draft ? null : PostFanOut.Scheduling(command.Targets),
         };
-        await state.WriteStateAsync();
-        if (!S.Draft)
-        {
-            await ScheduleTargetsAsync(S.Targets);
-        }
-
+        await SaveAndFanOutAsync();
         return PostResult.Created(await ViewAsync());
     }
 
@@ -75,6 +108,7 @@ public sealed class PostGrain(
             return PostResult.NotFound;
         }
 
+        await CompletePendingAsync();
         var publications = S.Draft ? [] : await PublicationsAsync(S.Targets);
         if (publications.Any(p => p is { } v && !v.Status.IsPending() && v.Status != PublicationStatus.Canceled))
         {
@@ -86,34 +120,17 @@ public sealed class PostGrain(
             return PostResult.Conflict("The post is canceled; create a new one instead.", await ViewAsync());
         }
 
-        var content = command.Content ?? S.Content;
         var targets = command.Targets ?? S.Targets;
         var draft = command.Draft ?? S.Draft;
-
-        if (!S.Draft)
-        {
-            var change = await ApplyToPublicationsAsync(content, targets, draft);
-            if (change is not null)
-            {
-                return PostResult.Conflict(change, await ViewAsync());
-            }
-        }
-
-        var wasDraft = S.Draft;
-        S.Content = content;
+        S.FanOut = PostFanOut.ForUpdate(S.Targets, S.Draft, targets, draft);
+        S.Content = command.Content ?? S.Content;
         S.Targets = [.. targets];
         S.Draft = draft;
         S.TimeZone = command.TimeZone ?? S.TimeZone;
         S.ScheduleMode = command.ScheduleMode ?? S.ScheduleMode;
         S.UpdatedAt = time.GetUtcNow();
-        S.TargetsScheduled = draft || !wasDraft;
-        await state.WriteStateAsync();
-        if (wasDraft && !draft)
-        {
-            await ScheduleTargetsAsync(S.Targets);
-        }
-
-        return PostResult.Ok(await ViewAsync());
+        var applied = await SaveAndFanOutAsync();
+        return applied.Refused > 0 ? PostResult.Conflict(StartedMeanwhile, await ViewAsync()) : PostResult.Ok(await ViewAsync());
     }
 
     public async Task<PostResult> CancelAsync()
@@ -128,13 +145,17 @@ public sealed class PostGrain(
             return PostResult.Conflict("A draft is not scheduled; delete it instead.", await ViewAsync());
         }
 
-        var changes = await Task.WhenAll(S.Targets.Select(t => Publication(t.AccountId).CancelAsync()));
-        if (changes.All(c => !c.Applied))
+        var repairing = S.FanOut is not null;
+        if (!repairing && (await PublicationsAsync(S.Targets)).All(p => p is { } v && !v.Status.IsPending() && v.Status != PublicationStatus.Canceled))
         {
-            return PostResult.Conflict("Nothing left to cancel: every target has started publishing or finished.", await ViewAsync());
+            return PostResult.Conflict(NothingToCancel, await ViewAsync());
         }
 
-        return PostResult.Ok(await ViewAsync());
+        // Replaces an unfinished fan-out: a target whose publication does not exist yet is never scheduled.
+        S.Canceled = true;
+        S.FanOut = PostFanOut.Canceling(S.FanOut);
+        var applied = await SaveAndFanOutAsync(repairing);
+        return applied.Canceled == 0 ? PostResult.Conflict(NothingToCancel, await ViewAsync()) : PostResult.Ok(await ViewAsync());
     }
 
     public async Task<PostResult> PublishNowAsync()
@@ -144,19 +165,22 @@ public sealed class PostGrain(
             return PostResult.NotFound;
         }
 
-        if (S.Draft)
+        await CompletePendingAsync();
+        var wasDraft = S.Draft;
+        if (wasDraft)
         {
             var now = time.GetUtcNow();
             S.Draft = false;
             S.Targets = S.Targets.Select(t => t with { DueAt = now }).ToList();
             S.ScheduleMode = "now";
             S.UpdatedAt = now;
-            await state.WriteStateAsync();
-            await ScheduleTargetsAsync(S.Targets);
+            S.FanOut = PostFanOut.Scheduling(S.Targets);
+            await SaveAndFanOutAsync();
         }
 
+        // A target scheduled just now is due and starts on its own; asking it to start now only saves its timer's moment.
         var changes = await Task.WhenAll(S.Targets.Select(t => Publication(t.AccountId).PublishNowAsync()));
-        if (changes.All(c => !c.Applied))
+        if (!wasDraft && changes.All(c => !c.Applied))
         {
             return PostResult.Conflict("Nothing left to publish: every target has started publishing, finished or was canceled.", await ViewAsync());
         }
@@ -171,71 +195,157 @@ public sealed class PostGrain(
             return PostResult.NotFound;
         }
 
-        if (!S.Draft)
+        await CompletePendingAsync();
+        if (!S.Draft && (await PublicationsAsync(S.Targets)).Any(p => p is { } v && v.Status != PublicationStatus.Canceled))
         {
-            var publications = await PublicationsAsync(S.Targets);
-            if (publications.Any(p => p is { } v && v.Status != PublicationStatus.Canceled))
-            {
-                return PostResult.Conflict("Only drafts and canceled posts can be deleted; cancel it first.", await ViewAsync());
-            }
-
-            await Task.WhenAll(S.Targets.Select(t => Publication(t.AccountId).DeleteAsync()));
+            return PostResult.Conflict("Only drafts and canceled posts can be deleted; cancel it first.", await ViewAsync());
         }
 
         S.Deleted = true;
         S.UpdatedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        S.FanOut = S.Draft ? null : PostFanOut.Removing(S.Targets);
+        await SaveAndFanOutAsync();
         return new PostResult(PostOutcome.Ok, null, null);
     }
 
-    /// <summary>Moves scheduled publications to the new content/targets/time; returns a conflict message if one refused.</summary>
-    private async Task<string?> ApplyToPublicationsAsync(PostContent content, IReadOnlyList<TargetSpec> targets, bool draft)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var removed = draft ? S.Targets : S.Targets.Where(old => targets.All(t => t.AccountId != old.AccountId)).ToList();
-        foreach (var target in removed)
+        if (reminderName != RepairReminder)
         {
-            var cancel = await Publication(target.AccountId).CancelAsync();
-            if (!cancel.Applied)
-            {
-                return cancel.Conflict;
-            }
-
-            await Publication(target.AccountId).DeleteAsync();
+            return;
         }
 
-        if (draft)
+        if (!state.RecordExists || S.FanOut is null)
         {
-            return null;
+            await DisarmRepairAsync();
+            return;
         }
 
-        foreach (var target in targets)
-        {
-            var existing = S.Targets.FirstOrDefault(t => t.AccountId == target.AccountId);
-            if (existing is null)
-            {
-                await ScheduleTargetsAsync([target], content);
-                continue;
-            }
-
-            var edit = await Publication(target.AccountId).EditAsync(content.With(target.Overrides), target.DueAt);
-            if (!edit.Applied)
-            {
-                return Started;
-            }
-        }
-
-        return null;
+        await ApplyFanOutAsync(repairing: true);
     }
 
-    private async Task ScheduleTargetsAsync(IReadOnlyList<TargetSpec> targets, PostContent? content = null)
+    /// <summary>Writes the post with its fan-out (a failed write changes nothing anywhere), then applies the fan-out.</summary>
+    private async Task<FanOutResult> SaveAndFanOutAsync(bool repairing = false)
     {
-        content ??= S.Content;
-        await Task.WhenAll(targets.Select(t => Publication(t.AccountId).ScheduleAsync(new SchedulePublication(
-            S.WorkspaceId, Id, t.AccountId, t.Platform, content.With(t.Overrides), t.DueAt ?? time.GetUtcNow(), S.TimeZone))));
-        if (!S.TargetsScheduled && ReferenceEquals(targets, S.Targets))
+        await state.WriteOrReloadAsync(this, logger);
+        return S.FanOut is null ? default : await ApplyFanOutAsync(repairing);
+    }
+
+    /// <summary>Finishes a fan-out left by an earlier failure before the post changes again; throws when it still fails.</summary>
+    private async Task CompletePendingAsync()
+    {
+        if (S.FanOut is not null)
         {
-            S.TargetsScheduled = true;
-            await state.WriteStateAsync();
+            await ApplyFanOutAsync(repairing: true);
+        }
+    }
+
+    /// <summary>
+    /// Applies the stored fan-out and clears it. On failure it stays stored, the repair reminder is armed and the
+    /// activation is dropped (so the next call starts from storage and repairs), and the exception surfaces.
+    /// </summary>
+    private async Task<FanOutResult> ApplyFanOutAsync(bool repairing, bool deactivateOnFailure = true)
+    {
+        FanOutResult result;
+        try
+        {
+            result = await RunFanOutAsync(S.FanOut!);
+        }
+        catch (Exception ex)
+        {
+            LogFanOutFailed(ex, Id);
+            await ArmRepairAsync();
+            if (deactivateOnFailure)
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
+
+        if (repairing)
+        {
+            await DisarmRepairAsync();
+        }
+
+        return result;
+    }
+
+    private async Task<FanOutResult> RunFanOutAsync(PostFanOut fanOut)
+    {
+        var removed = await Task.WhenAll(fanOut.Remove.Select(RemoveAsync));
+        await Task.WhenAll(fanOut.Schedule.Select(t => Publication(t.AccountId).ScheduleAsync(ScheduleCommand(t))));
+        var edited = await Task.WhenAll(fanOut.Edit.Select(EditAsync));
+        var canceled = fanOut.CancelAll ? await Task.WhenAll(S.Targets.Select(t => CancelAsync(t.AccountId))) : [];
+
+        // A removed target that had already started cannot be stopped: it stays listed rather than publish unseen.
+        var started = fanOut.Remove.Where((t, i) => !removed[i] && S.Targets.All(kept => kept.AccountId != t.AccountId));
+        S.Targets = [.. S.Targets, .. started];
+        S.FanOut = null;
+        S.TargetsScheduled = true;
+        await state.WriteOrReloadAsync(this, logger);
+        return new FanOutResult(removed.Count(r => !r) + edited.Count(e => !e), canceled.Count(c => c));
+    }
+
+    /// <summary>Cancels and deletes one target's publication; false when it had already started.</summary>
+    private async Task<bool> RemoveAsync(TargetSpec target)
+    {
+        if (!await CancelAsync(target.AccountId))
+        {
+            return false;
+        }
+
+        await Publication(target.AccountId).DeleteAsync();
+        return true;
+    }
+
+    /// <summary>Moves a pending publication to the post's content and the target's time (schedules it if it never existed); false when it had already started.</summary>
+    private async Task<bool> EditAsync(TargetSpec target)
+    {
+        var edit = await Publication(target.AccountId).EditAsync(S.Content.With(target.Overrides), target.DueAt);
+        if (edit.Publication is null)
+        {
+            await Publication(target.AccountId).ScheduleAsync(ScheduleCommand(target));
+            return true;
+        }
+
+        return edit.Applied;
+    }
+
+    /// <summary>True when the target's publication is canceled now or never existed; false when it had already started.</summary>
+    private async Task<bool> CancelAsync(string accountId)
+    {
+        var cancel = await Publication(accountId).CancelAsync();
+        return cancel.Applied || cancel.Publication is null;
+    }
+
+    private SchedulePublication ScheduleCommand(TargetSpec target) => new(
+        S.WorkspaceId, Id, target.AccountId, target.Platform, S.Content.With(target.Overrides), target.DueAt ?? time.GetUtcNow(), S.TimeZone);
+
+    private async Task ArmRepairAsync()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(RepairReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRepairReminderFailed(ex, Id); // the next activation or change of the post still repairs it
+        }
+    }
+
+    private async Task DisarmRepairAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(RepairReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogRepairReminderFailed(ex, Id); // a tick that finds nothing pending unregisters it
         }
     }
 
@@ -251,8 +361,25 @@ public sealed class PostGrain(
         return new PostView(Id, S.WorkspaceId, status, S.Content, targets, S.TimeZone, S.ScheduleMode, S.CreatedAt, S.UpdatedAt);
     }
 
-    private async Task<IReadOnlyList<PublicationView?>> PublicationsAsync(IReadOnlyList<TargetSpec> targets) =>
-        await Task.WhenAll(targets.Select(t => Publication(t.AccountId).GetAsync()));
+    /// <summary>Each target's publication; in a canceled post, one that was never created shows as canceled.</summary>
+    private async Task<IReadOnlyList<PublicationView?>> PublicationsAsync(IReadOnlyList<TargetSpec> targets)
+    {
+        var views = await Task.WhenAll(targets.Select(t => Publication(t.AccountId).GetAsync()));
+        return S.Canceled ? views.Select((v, i) => v ?? NeverScheduled(targets[i])).ToList() : views;
+    }
+
+    private PublicationView NeverScheduled(TargetSpec target) => new(
+        Id, target.AccountId, target.Platform, PublicationStatus.Canceled, target.DueAt ?? S.UpdatedAt, null, null, null, null, null, null,
+        false, 0, S.Content.With(target.Overrides), S.TimeZone);
 
     private IPublicationGrain Publication(string accountId) => GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(Id, accountId));
+
+    /// <summary>Targets that refused a change because publishing had started, and targets canceled (or never created) by a cancel.</summary>
+    private readonly record struct FanOutResult(int Refused, int Canceled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: applying its change to the publications failed; the change stays recorded and is applied again")]
+    private partial void LogFanOutFailed(Exception exception, string postId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: the fan-out repair reminder could not be armed or removed")]
+    private partial void LogRepairReminderFailed(Exception exception, string postId);
 }

@@ -89,6 +89,29 @@ public sealed class ConnectorsHost : IAsyncLifetime
     }
 
     /// <summary>
+    /// An embedded host with only X wired, to <paramref name="x"/> (for a test that scripts a fake of its own), with
+    /// 5-second reminder periods, 1-second retries and <paramref name="extraSettings"/>.
+    /// </summary>
+    public static async Task<RunningHost> StartXHostAsync(FakeXApi x, params string[] extraSettings)
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--PostNext:OperatorKey={OperatorKey}",
+            $"--PostNext:Cluster:SiloPort={FreePort.Next()}",
+            $"--PostNext:Cluster:GatewayPort={FreePort.Next()}",
+            "--PostNext:Scheduling:ReminderPeriod=00:00:05",
+            "--PostNext:Scheduling:RetryBaseDelay=00:00:01",
+            "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
+            "--PostNext:ApiRateLimit:Burst=100000",
+            "--Logging:LogLevel:Default=Warning",
+            .. PlatformSettings(PlatformIds.X, XConnector.Defaults, x.Server),
+            .. extraSettings,
+        ];
+        return await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
+    }
+
+    /// <summary>
     /// PostNext:Platforms:&lt;id&gt;:… as an operator would set them to reach a proxy: each default URL keeps its path on the
     /// fake's host (exactly as <see cref="ConnectorHarness.Rebase"/> maps them in the connector tests).
     /// </summary>

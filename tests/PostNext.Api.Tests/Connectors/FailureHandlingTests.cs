@@ -5,8 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PostNext.Abstractions.Platforms;
 using PostNext.Platforms.Tests.X;
-using PostNext.Platforms.X;
-using PostNext.Silo.Hosting;
 
 namespace PostNext.Api.Tests.Connectors;
 
@@ -27,22 +25,7 @@ public sealed class FailureHandlingTests : IAsyncLifetime
     {
         _x = await FakeXApi.StartAsync();
         _receiver = await FakePlatformServer.StartAsync(app => app.MapPost("/hooks", () => Results.Ok()));
-        string[] args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--PostNext:OperatorKey={ConnectorsHost.OperatorKey}",
-            $"--PostNext:Cluster:SiloPort={FreePort.Next()}",
-            $"--PostNext:Cluster:GatewayPort={FreePort.Next()}",
-            "--PostNext:Scheduling:ReminderPeriod=00:00:05",
-            "--PostNext:Scheduling:RetryBaseDelay=00:00:01",
-            "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
-            "--PostNext:ApiRateLimit:Burst=100000",
-            "--PostNext:Webhooks:AllowPrivateNetworks=true",
-            "--PostNext:Webhooks:InitialRetryDelay=00:00:00.200",
-            "--Logging:LogLevel:Default=Warning",
-            .. ConnectorsHost.PlatformSettings(PlatformIds.X, XConnector.Defaults, _x.Server),
-        ];
-        _host = await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
+        _host = await ConnectorsHost.StartXHostAsync(_x, "--PostNext:Webhooks:AllowPrivateNetworks=true", "--PostNext:Webhooks:InitialRetryDelay=00:00:00.200");
         _api = new ConnectorsApi(_host.Http);
     }
 
