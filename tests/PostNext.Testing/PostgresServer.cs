@@ -17,23 +17,37 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _dataRoot;
     private readonly string? _binDirectory;
     private readonly bool _asPostgresUser;
+    private readonly string _serverOptions;
     private int _databaseCounter;
 
-    private PostgresServer(string adminConnectionString, string? dataRoot, string? binDirectory, bool asPostgresUser)
+    private PostgresServer(string adminConnectionString, string? dataRoot, string? binDirectory, bool asPostgresUser, string serverOptions = "")
     {
         AdminConnectionString = adminConnectionString;
         _dataRoot = dataRoot;
         _binDirectory = binDirectory;
         _asPostgresUser = asPostgresUser;
+        _serverOptions = serverOptions;
     }
 
     /// <summary>Connects to the <c>postgres</c> database as a superuser.</summary>
     public string AdminConnectionString { get; }
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>True when this server was started here (and can be restarted); false for <c>POSTNEXT_TEST_POSTGRES</c>.</summary>
+    public bool IsPrivate => _dataRoot is not null;
+
+    /// <summary>The server's log file (private servers only).</summary>
+    public string? LogPath => _dataRoot is null ? null : Path.Combine(_dataRoot, "server.log");
+
+    public static Task<PostgresServer> StartAsync() => StartAsync(maxConnections: 300, allowExternal: true);
+
+    /// <summary>
+    /// Starts a private server allowing <paramref name="maxConnections"/>; with <paramref name="allowExternal"/>,
+    /// the server in <c>POSTNEXT_TEST_POSTGRES</c> is used instead when that is set.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(int maxConnections, bool allowExternal)
     {
         var external = Environment.GetEnvironmentVariable(ConnectionStringVariable);
-        if (!string.IsNullOrWhiteSpace(external))
+        if (allowExternal && !string.IsNullOrWhiteSpace(external))
         {
             return new PostgresServer(external, null, null, false);
         }
@@ -54,16 +68,12 @@ public sealed class PostgresServer : IAsyncDisposable
         var port = FreePort.Next();
         var server = new PostgresServer(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=15;Command Timeout=60",
-            root, bin, asPostgresUser);
+            root, bin, asPostgresUser,
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections={maxConnections}");
         try
         {
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"], asPostgresUser);
-            await RunAsync(Path.Combine(bin, "pg_ctl"),
-            [
-                "-D", data, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-                "start",
-            ], asPostgresUser);
+            await server.PgCtlAsync("start");
         }
         catch
         {
@@ -72,6 +82,50 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Restarts the private server on the same port and data directory. <paramref name="immediate"/> aborts every
+    /// session and skips the shutdown checkpoint (crash recovery on start), as a host losing power would.
+    /// </summary>
+    public async Task RestartAsync(bool immediate = true)
+    {
+        if (!IsPrivate)
+        {
+            throw new InvalidOperationException($"Only a private server can be restarted ({ConnectionStringVariable} is in use).");
+        }
+
+        await PgCtlAsync("restart", "-m", immediate ? "immediate" : "fast");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>
+    /// Makes sure the private server is stopped and its files deleted even if this process dies without disposing it
+    /// (SIGKILL, a killed test host): a detached watcher waits for this process to exit, then stops and deletes.
+    /// </summary>
+    public void StopWhenThisProcessExits()
+    {
+        if (!IsPrivate)
+        {
+            return;
+        }
+
+        var pgCtl = Path.Combine(_binDirectory!, "pg_ctl");
+        var stop = _asPostgresUser ? $"runuser -u postgres -- {pgCtl}" : pgCtl;
+        var script = $"while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; {stop} -D \"$2\" -m immediate -w stop; rm -rf \"$3\"";
+        var start = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "sh", "-c", script + " >/dev/null 2>&1", "postgres-watch", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(_dataRoot!, "data"), _dataRoot! })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var watcher = Process.Start(start);
     }
 
     /// <summary>Creates a new, empty database and returns a connection string for it.</summary>
@@ -151,6 +205,10 @@ public sealed class PostgresServer : IAsyncDisposable
             // A leftover temp directory is harmless.
         }
     }
+
+    private Task PgCtlAsync(string action, params string[] extra) =>
+        RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
+            ["-D", Path.Combine(_dataRoot!, "data"), "-l", LogPath!, "-w", "-t", "60", "-o", _serverOptions, .. extra, action], _asPostgresUser);
 
     private static string? FindBinDirectory()
     {
