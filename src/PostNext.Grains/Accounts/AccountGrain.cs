@@ -19,7 +19,7 @@ namespace PostNext.Grains.Accounts;
 /// expiry on its own reminder and before any publish. Every refresh failure, whatever the connector threw, is
 /// classified: the platform refusing the grant makes the account <c>reconnect_required</c> at once (its publications
 /// then fail with an auth error at their time); anything else keeps the current token and the reminder retries, until
-/// the token has been expired for <see cref="AccountOptions.TokenRefreshRetryBudget"/>.
+/// refreshes have kept failing for <see cref="AccountOptions.TokenRefreshRetryBudget"/> after the token expired.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Grains)] IPersistentState<AccountState> state,
@@ -78,6 +78,7 @@ public sealed partial class AccountGrain(
         S.DisplayName = displayName ?? S.DisplayName;
         S.Status = AccountStatus.Connected;
         S.StatusReason = null;
+        S.RefreshFailingSince = null;
         await state.WriteOrReloadAsync(this, logger);
         await ArmRefreshAsync();
         return View();
@@ -201,6 +202,7 @@ public sealed partial class AccountGrain(
         if (result.Tokens is { } fresh)
         {
             S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
+            S.RefreshFailingSince = null;
             await state.WriteOrReloadAsync(this, logger);
             await ArmRefreshAsync();
             return;
@@ -213,8 +215,11 @@ public sealed partial class AccountGrain(
             return;
         }
 
+        // Counted from the later of expiry and the first failure in a row, so a cluster that was down past the expiry
+        // gets the whole budget after it restarts.
         var budget = accountOptions.Value.TokenRefreshRetryBudget;
-        if (stored.ExpiresAt is { } expired && now - expired >= budget)
+        var failingSince = S.RefreshFailingSince ?? now;
+        if (stored.ExpiresAt is { } expired && now - (expired > failingSince ? expired : failingSince) >= budget)
         {
             await BecomeReconnectRequiredAsync($"Token refresh kept failing for {budget} after the token expired: {error.Message}");
             return;
@@ -222,12 +227,25 @@ public sealed partial class AccountGrain(
 
         // Not refused: the reminder tries again every period, and the current token may still work meanwhile.
         LogRefreshDeferred(Id, error.Category, error.Message);
+        if (S.RefreshFailingSince is null)
+        {
+            S.RefreshFailingSince = now;
+            try
+            {
+                await state.WriteOrReloadAsync(this, logger);
+            }
+            catch (Exception ex) when (!AccountCallFailures.IsFatal(ex))
+            {
+                // Logged by the write; the budget's clock then starts at the next failed refresh.
+            }
+        }
     }
 
     private async Task BecomeReconnectRequiredAsync(string reason)
     {
         S.Status = AccountStatus.ReconnectRequired;
         S.StatusReason = reason;
+        S.RefreshFailingSince = null;
         await state.WriteOrReloadAsync(this, logger);
         await DisarmRefreshAsync();
         LogReconnectRequired(Id, S.Platform);

@@ -9,11 +9,12 @@ public sealed class AccountOptions
     public TimeSpan ConnectStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// How long after its access token expired an account keeps retrying a refresh that fails for any reason other
-    /// than the platform refusing the grant (a timeout, a 5xx, an unreadable answer): the refresh reminder retries every
-    /// <c>PostNext:Scheduling:ReminderPeriod</c> and the current token stays in use; once the token has been expired
-    /// this long and the refresh still fails, the account becomes <c>reconnect_required</c>. A refusal (auth) makes it
-    /// <c>reconnect_required</c> at once.
+    /// How long an account keeps retrying a token refresh that fails for any reason other than the platform refusing the
+    /// grant (a timeout, a 5xx, an unreadable answer) once its access token has expired: the refresh reminder retries
+    /// every <c>PostNext:Scheduling:ReminderPeriod</c> and the current token stays in use; when refreshes have failed
+    /// without a success for this long, counted from the expiry or from the first failure if that came later (so a
+    /// cluster that was down past the expiry gets the whole budget), the account becomes <c>reconnect_required</c>. A
+    /// refusal (auth) makes it <c>reconnect_required</c> at once.
     /// </summary>
     public TimeSpan TokenRefreshRetryBudget { get; set; } = TimeSpan.FromHours(6);
 }

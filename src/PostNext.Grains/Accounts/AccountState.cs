@@ -26,6 +26,9 @@ public sealed class AccountState
 
     /// <summary>Why the account needs attention (e.g. the refresh failure), for people.</summary>
     [Id(9)] public string? StatusReason { get; set; }
+
+    /// <summary>When the current run of failed token refreshes began (none refused by the platform); null after a success.</summary>
+    [Id(10)] public DateTimeOffset? RefreshFailingSince { get; set; }
 }
 
 [GenerateSerializer, Alias("PostNext.StoredTokens")]

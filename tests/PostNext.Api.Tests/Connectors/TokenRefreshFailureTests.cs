@@ -8,8 +8,8 @@ namespace PostNext.Api.Tests.Connectors;
 /// <summary>
 /// A token refresh that breaks in a way no connector classified (an unreadable token response, a request timeout)
 /// still ends in a classified outcome: the account keeps its current token and retries on its reminder, a post due
-/// now goes out with the token that is still valid, and a token that stays expired past the retry budget makes the
-/// account reconnect_required. Each test has its own X fake and embedded host.
+/// now goes out with the token that is still valid, and refreshes that keep failing for the retry budget after the
+/// token expired make the account reconnect_required. Each test has its own X fake and embedded host.
 /// </summary>
 public sealed class TokenRefreshFailureTests : IAsyncLifetime
 {
@@ -73,11 +73,11 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_expired_token_whose_refresh_keeps_failing_transiently_makes_the_account_reconnect_required_after_the_retry_budget()
+    public async Task An_expired_token_whose_refresh_keeps_failing_transiently_gets_the_retry_budget_from_its_first_failure_then_the_account_is_reconnect_required()
     {
         await StartHostAsync("--PostNext:Accounts:TokenRefreshRetryBudget=00:00:03");
         BreakNextRefreshes(MalformedJson, times: 20);
-        var (ws, key, accountId, _) = await ImportExpiringAccountAsync(DateTimeOffset.UtcNow.AddSeconds(2));
+        var (ws, key, accountId, _) = await ImportExpiringAccountAsync(DateTimeOffset.UtcNow.AddMinutes(-1)); // expired while nothing ran
 
         var before = await Grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync();
         Assert.Equal(AccountStatus.Connected, before?.Status);
@@ -111,7 +111,7 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
         }
     }
 
-    /// <summary>An imported X account whose access token X accepts but which expires at <paramref name="expiresAt"/>.</summary>
+    /// <summary>An imported X account whose access token X accepts but which expires (or expired) at <paramref name="expiresAt"/>.</summary>
     private async Task<(string Ws, string Key, string AccountId, string Access)> ImportExpiringAccountAsync(DateTimeOffset expiresAt)
     {
         var (ws, key) = await _api.CreateWorkspaceAsync();
