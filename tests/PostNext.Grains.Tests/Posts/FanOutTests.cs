@@ -35,6 +35,25 @@ public sealed class FanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fan_out_that_failed_is_repaired_by_its_reminder_when_nobody_calls_the_post_again()
+    {
+        var (ws, accounts) = await _cluster.CreateWorkspaceAsync(2);
+        var postId = await CreateAsync(ws, accounts, due: null, draft: true);
+        _faults.FailNextWrites("publication", accounts[1]);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Post(postId).PublishNowAsync());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await _cluster.Sandbox.FindAsync(accounts[1], PublicationKey.For(postId, accounts[1]))).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the target whose scheduling failed was never published");
+            await Task.Delay(200);
+        }
+
+        Assert.Single(await _cluster.Sandbox.FindAsync(accounts[0], PublicationKey.For(postId, accounts[0])));
+    }
+
+    [Fact]
     public async Task An_update_that_removes_one_target_and_adds_another_whose_scheduling_fails_once_ends_with_exactly_the_new_targets()
     {
         var (ws, accounts) = await _cluster.CreateWorkspaceAsync(3);
