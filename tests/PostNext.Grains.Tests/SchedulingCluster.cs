@@ -10,6 +10,7 @@ using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
 using PostNext.Grains;
+using PostNext.Grains.Webhooks;
 using PostNext.Storage;
 using PostNext.Storage.Calendar;
 using PostNext.Storage.DataProtection;
@@ -60,7 +61,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
             all[key] = value;
         }
 
-        var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), all);
+        var builder = NewBuilder(silos, Guid.NewGuid().ToString("N"), all, persistInPostgres: false);
         builder.ConfigureSilo((_, silo) =>
         {
             if (faults is null)
@@ -96,7 +97,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
             all[key] = value;
         }
 
-        var builder = NewBuilder(silos, serviceId, all);
+        var builder = NewBuilder(silos, serviceId, all, persistInPostgres: true);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UsePostgresProviders(connectionString);
@@ -108,7 +109,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         return await DeployAsync(builder, calendar, sandbox);
     }
 
-    private static InProcessTestClusterBuilder NewBuilder(short silos, string serviceId, Dictionary<string, string?> settings)
+    private static InProcessTestClusterBuilder NewBuilder(short silos, string serviceId, Dictionary<string, string?> settings, bool persistInPostgres)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = serviceId;
@@ -117,6 +118,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             silo.Services.AddPostNextGrains(configuration);
+            silo.Services.AddPostNextWebhooks(configuration, persistInPostgres);
             silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
             silo.Services.Configure<ReminderOptions>(o =>
             {

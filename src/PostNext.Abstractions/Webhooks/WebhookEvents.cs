@@ -49,9 +49,10 @@ public static class WebhookEvents
             attempts = publication.Attempts,
             late = publication.Late,
         };
-        return new WebhookEvent(
-            Ids.Derived(WebhookIds.Event, $"{key}|{type}|{revision.ToString(CultureInfo.InvariantCulture)}"),
-            type, occurredAt, JsonSerializer.Serialize(data, Json));
+        // A publication is published or fails once: that event's id is stable, so emitting it again (a retried
+        // transition, a second activation) adds nothing. A deferral can recur, so its id carries the revision.
+        var identity = publication.Status.IsFinal() ? $"{key}|{type}" : $"{key}|{type}|{revision.ToString(CultureInfo.InvariantCulture)}";
+        return new WebhookEvent(Ids.Derived(WebhookIds.Event, identity), type, occurredAt, JsonSerializer.Serialize(data, Json));
     }
 
     /// <summary><c>account.reconnect_required</c>; <paramref name="occurredAt"/> is when the account changed status (part of the id).</summary>

@@ -20,18 +20,23 @@ public static class StateWrites
         }
         catch (Exception writeError)
         {
-            try
-            {
-                await state.ReadStateAsync();
-                logger?.LogWarning(writeError, "A state write failed for {Grain}; reloaded the stored state", grain.GrainContext.GrainId);
-            }
-            catch (Exception readError)
-            {
-                logger?.LogWarning(readError, "A state write and the reload after it failed for {Grain}; deactivating", grain.GrainContext.GrainId);
-                grain.DeactivateOnIdle();
-            }
-
+            logger?.LogWarning(writeError, "A state write failed for {Grain}; restoring the stored state", grain.GrainContext.GrainId);
+            await state.ReloadOrDeactivateAsync(grain, logger);
             throw;
+        }
+    }
+
+    /// <summary>Drops in-memory changes: reads the stored state again, or deactivates when even that fails.</summary>
+    public static async Task ReloadOrDeactivateAsync<T>(this IPersistentState<T> state, IGrainBase grain, ILogger? logger = null)
+    {
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception readError)
+        {
+            logger?.LogWarning(readError, "Reloading the stored state failed for {Grain}; deactivating", grain.GrainContext.GrainId);
+            grain.DeactivateOnIdle();
         }
     }
 }

@@ -404,10 +404,9 @@ public sealed partial class PublicationGrain(
                 S.PublishedAt = publish.Outcome.PublishedAt ?? now;
                 S.Error = null;
                 S.ReconcileAt = null;
-                await SaveAsync();
+                await EmitFinalThenSaveAsync();
                 await AfterAsync(() => GrainFactory.GetGrain<IPostMetricsGrain>(Key).StartAsync(
                     new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content)));
-                await AfterAsync(EmitWebhookAsync);
                 await AfterAsync(DisarmReminderAsync);
                 break;
 
@@ -430,8 +429,7 @@ public sealed partial class PublicationGrain(
                 S.Status = PublicationStatus.Failed;
                 S.Error = new PublicationError(fail.Category, fail.Message);
                 S.ReconcileAt = null;
-                await SaveAsync();
-                await AfterAsync(EmitWebhookAsync);
+                await EmitFinalThenSaveAsync();
                 await AfterAsync(DisarmReminderAsync);
                 break;
 
@@ -494,6 +492,26 @@ public sealed partial class PublicationGrain(
     /// <summary>post.published / post.deferred / post.failed to the workspace's webhooks (its id is stable per revision; never throws).</summary>
     private Task EmitWebhookAsync() =>
         GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.ForPublication(S.WorkspaceId, View(), S.Revision, time.GetUtcNow()), logger);
+
+    /// <summary>
+    /// A final outcome's event is stored before the outcome itself (its id is stable, so a retry adds nothing): a
+    /// crash between the two re-runs the transition and emits again, never loses the event. A failure to store it
+    /// fails the transition, which is retried; the in-memory state is restored from storage first.
+    /// </summary>
+    private async Task EmitFinalThenSaveAsync()
+    {
+        try
+        {
+            await GrainFactory.EmitWebhookOrThrowAsync(S.WorkspaceId, WebhookEvents.ForPublication(S.WorkspaceId, View(), S.Revision + 1, time.GetUtcNow()));
+        }
+        catch
+        {
+            await state.ReloadOrDeactivateAsync(this, logger);
+            throw;
+        }
+
+        await SaveAsync();
+    }
 
     private static TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2_000));
 

@@ -24,6 +24,15 @@ public static partial class WebhookEmitter
         }
     }
 
+    /// <summary>Emits the event (if any) and lets a failure surface: for outcomes whose event must not be lost, emitted before the outcome is stored.</summary>
+    public static async Task EmitWebhookOrThrowAsync(this IGrainFactory grains, string workspaceId, WebhookEvent? webhookEvent)
+    {
+        if (webhookEvent is not null)
+        {
+            await grains.GetGrain<IWebhooksGrain>(workspaceId).EmitAsync(webhookEvent);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook event {EventType} {EventId} of workspace {WorkspaceId} could not be stored; it will not be delivered")]
     private static partial void LogEmitFailed(ILogger logger, Exception exception, string eventType, string eventId, string workspaceId);
 }

@@ -39,8 +39,8 @@ public sealed class WebhookDeliveryTests
         await cluster.Client.EmitWebhookAsync(ws, new WebhookEvent("evt-bad", WebhookEventTypes.PostPublished, DateTimeOffset.UtcNow, "{not json"), NullLogger.Instance);
         await Assert.ThrowsAsync<ArgumentException>(() => webhooks.EmitAsync(new WebhookEvent("evt-bad", WebhookEventTypes.PostPublished, DateTimeOffset.UtcNow, "{not json")));
 
-        // The same fact built again gives the same id: a re-emit by the publication grain dedupes too.
-        var again = WebhookEvents.ForPublication(ws, PublicationView(PublicationStatus.Published), 7, DateTimeOffset.UtcNow.AddSeconds(5))!;
+        // The same fact built again, even at a later revision (a retried transition), gives the same id: a re-emit by the publication grain dedupes too.
+        var again = WebhookEvents.ForPublication(ws, PublicationView(PublicationStatus.Published, post: 7), 12, DateTimeOffset.UtcNow.AddSeconds(5))!;
         Assert.Equal(published.Id, again.Id);
         await webhooks.EmitAsync(again);
 
@@ -169,14 +169,15 @@ public sealed class WebhookDeliveryTests
         return result.Webhook!.Id;
     }
 
-    private static PublicationView PublicationView(PublicationStatus status) => new(
-        "post0000000000000000001", "acc00000000000000000001", "sandbox", status, DateTimeOffset.Parse("2030-01-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+    private static PublicationView PublicationView(PublicationStatus status, long post = 1) => new(
+        $"post{post:D19}", "acc00000000000000000001", "sandbox", status, DateTimeOffset.Parse("2030-01-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
         status == PublicationStatus.Deferred ? DateTimeOffset.UtcNow.AddMinutes(5) : null, null,
         status == PublicationStatus.Published ? "ext-1" : null, null, null,
         status == PublicationStatus.Failed ? new PublicationError(ErrorCategory.Auth, "token revoked") : null, false, 1, PostContent.Empty, "UTC");
 
+    /// <summary>An event of publication number <paramref name="revision"/> (a final outcome happens once per publication, so distinct events need distinct posts).</summary>
     private static WebhookEvent Publication(string ws, PublicationStatus status, long revision) =>
-        WebhookEvents.ForPublication(ws, PublicationView(status), revision, DateTimeOffset.UtcNow)!;
+        WebhookEvents.ForPublication(ws, PublicationView(status, post: revision), revision, DateTimeOffset.UtcNow)!;
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
