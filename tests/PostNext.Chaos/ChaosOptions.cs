@@ -84,8 +84,9 @@ public sealed record ChaosOptions
         Window = TimeSpan.FromSeconds(30),
         KillEvery = TimeSpan.FromSeconds(15),
         PostgresRestartAt = TimeSpan.FromSeconds(18),
-        Grace = TimeSpan.FromSeconds(100),
-        WebhookGrace = TimeSpan.FromSeconds(40),
+        // Bounds only: the wait ends as soon as everything is final, so a busy CI machine gets room without slowing a good run.
+        Grace = TimeSpan.FromSeconds(180),
+        WebhookGrace = TimeSpan.FromSeconds(60),
         RateLimitResetSeconds = 10,
         Concurrency = 8,
         Keep = false,

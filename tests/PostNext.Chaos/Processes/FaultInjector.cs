@@ -9,6 +9,8 @@ namespace PostNext.Chaos.Processes;
 /// </summary>
 public sealed class FaultInjector(ChaosCluster cluster, ChaosOptions options, RunLog log)
 {
+    private const int StartAttempts = 5;
+
     private readonly List<FaultEvent> _events = [];
     private readonly Random _random = new(options.Seed ^ 0x5EED);
 
@@ -87,10 +89,13 @@ public sealed class FaultInjector(ChaosCluster cluster, ChaosOptions options, Ru
         }
     }
 
-    /// <summary>Starts the silo if it is not running and waits until it is ready; a start that fails (PostgreSQL down) is tried again.</summary>
+    /// <summary>
+    /// Starts the silo if it is not running and waits until it is ready; a start that fails is tried again, up to
+    /// <see cref="StartAttempts"/> times. A silo that never comes back is a finding, recorded as a fault, not the end of the run.
+    /// </summary>
     private async Task EnsureRunningAsync(NodeProcess silo, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= StartAttempts; attempt++)
         {
             var started = DateTimeOffset.UtcNow;
             var restarted = !silo.IsRunning;
@@ -110,12 +115,14 @@ public sealed class FaultInjector(ChaosCluster cluster, ChaosOptions options, Ru
 
                 return;
             }
-            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException && attempt < 5)
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
-                log.Line($"{silo.Name} did not come back ({ex.Message}); trying again");
+                Record("start failed", silo.Name, ex.Message);
                 await silo.KillAsync();
             }
         }
+
+        Record("gave up", silo.Name, $"not ready after {StartAttempts} starts; the run goes on without it");
     }
 
     private async Task RestartPostgresAtAsync(DateTimeOffset at, CancellationToken cancellationToken)

@@ -37,13 +37,34 @@ public sealed class ResultsReader(string connectionString, FrontClient api, stri
             r => new DeliveryRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt32(5), Utc(r.GetDateTime(6))),
             cancellationToken);
 
-    /// <summary>Each target as <c>GET …/posts/{id}</c> shows it.</summary>
+    /// <summary>
+    /// Each target as <c>GET …/posts/{id}</c> shows it. A post the API cannot show (it kept failing for minutes) is
+    /// <c>unreadable</c>, not final; once that happened the rest are not asked, so a dead API still gives a report.
+    /// </summary>
     public async Task<Dictionary<string, TargetState>> StatesAsync(IEnumerable<CreatedTarget> targets, int concurrency, CancellationToken cancellationToken)
     {
         var states = new System.Collections.Concurrent.ConcurrentDictionary<string, TargetState>(StringComparer.Ordinal);
+        string? apiDown = null;
         await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (target, ct) =>
         {
-            var post = await api.GetPostAsync(workspaceId, key, target.PostId, ct);
+            JsonObject post;
+            try
+            {
+                post = apiDown is null ? await api.GetPostAsync(workspaceId, key, target.PostId, ct) : throw new InvalidOperationException(apiDown);
+            }
+            catch (ApiRefusedException ex)
+            {
+                // 404: the post is gone. Not final, and never received: it shows as lost.
+                states[target.PublicationKey] = new TargetState($"http {ex.Status}", null, ex.Body, 0, false, null, null);
+                return;
+            }
+            catch (InvalidOperationException ex)
+            {
+                apiDown ??= ex.Message;
+                states[target.PublicationKey] = new TargetState("unreadable", null, ex.Message, 0, false, null, null);
+                return;
+            }
+
             var t = post["targets"]!.AsArray().Single(x => x!["accountId"]!.GetValue<string>() == target.AccountId)!;
             states[target.PublicationKey] = new TargetState(
                 t["status"]!.GetValue<string>(),
