@@ -6,12 +6,13 @@ using PostNext.Platforms.Tests.X;
 namespace PostNext.Api.Tests.Connectors;
 
 /// <summary>
-/// A token refresh that breaks in a way no connector classified (an unreadable token response, a request timeout)
-/// still ends in a classified outcome: the account keeps its current token and retries on its reminder, a post due
-/// now goes out with the token that is still valid, and refreshes that keep failing for the retry budget after the
-/// token expired make the account reconnect_required. Each test has its own X fake and embedded host.
+/// A token endpoint that breaks in a way no connector classifies (an unreadable answer, no answer within the request
+/// timeout) still leads to a classified outcome. A refresh: the account keeps its current token and retries on its
+/// reminder, a post due now goes out with the token that is still valid, and refreshes that keep failing for the retry
+/// budget after the token expired make the account reconnect_required. A connection: the callback answers 502 saying
+/// what went wrong. Each test has its own X fake and embedded host.
 /// </summary>
-public sealed class TokenRefreshFailureTests : IAsyncLifetime
+public sealed class TokenEndpointFailureTests : IAsyncLifetime
 {
     private const string MalformedJson = "malformed-json";
     private const string Timeout = "timeout";
@@ -38,7 +39,7 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
     public async Task The_account_hands_out_its_still_valid_token_instead_of_throwing_when_the_refresh_breaks(string failure)
     {
         await StartHostAsync();
-        BreakNextRefreshes(failure, times: 3);
+        BreakNextTokenCalls(failure, times: 3);
         var (_, _, accountId, access) = await ImportExpiringAccountAsync(DateTimeOffset.UtcNow.AddMinutes(5));
 
         var identity = await Grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync();
@@ -55,7 +56,7 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
     public async Task A_post_due_now_goes_out_with_the_still_valid_token_and_the_reminder_refreshes_it_later(string failure)
     {
         await StartHostAsync();
-        BreakNextRefreshes(failure, times: 3);
+        BreakNextTokenCalls(failure, times: 3);
         var (ws, key, accountId, access) = await ImportExpiringAccountAsync(DateTimeOffset.UtcNow.AddMinutes(5));
         var text = $"Posted despite a broken refresh {Guid.NewGuid():N}";
 
@@ -76,7 +77,7 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
     public async Task An_expired_token_whose_refresh_keeps_failing_transiently_gets_the_retry_budget_from_its_first_failure_then_the_account_is_reconnect_required()
     {
         await StartHostAsync("--PostNext:Accounts:TokenRefreshRetryBudget=00:00:03");
-        BreakNextRefreshes(MalformedJson, times: 20);
+        BreakNextTokenCalls(MalformedJson, times: 20);
         var (ws, key, accountId, _) = await ImportExpiringAccountAsync(DateTimeOffset.UtcNow.AddMinutes(-1)); // expired while nothing ran
 
         var before = await Grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync();
@@ -87,6 +88,25 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
         Assert.Contains("could not be read", after["statusReason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(MalformedJson, "could not be read")]
+    [InlineData(Timeout, "did not answer")]
+    public async Task A_connection_whose_code_exchange_breaks_answers_502_saying_why_and_its_state_stays_used(string failure, string why)
+    {
+        await StartHostAsync();
+        var (ws, key) = await _api.CreateWorkspaceAsync();
+        var redirect = new Uri("https://app.postnext.test/oauth/x/callback");
+        var start = await _api.StartConnectAsync(ws, key, PlatformIds.X, redirect);
+        var code = _x.IssueCode(start.Query["code_challenge"], redirect);
+        BreakNextTokenCalls(failure, times: 1);
+
+        var response = await _api.CallbackAsync(PlatformIds.X, code, start.State);
+
+        Assert.Contains(why, await ConnectorsApi.ProblemAsync(response, HttpStatusCode.BadGateway), StringComparison.Ordinal);
+        Assert.Empty(await _api.ListAccountsAsync(ws, key));
+        Assert.Contains("already used", await ConnectorsApi.ProblemAsync(await _api.CallbackAsync(PlatformIds.X, code, start.State)), StringComparison.Ordinal);
+    }
+
     private IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
     private async Task StartHostAsync(params string[] extraSettings)
@@ -95,8 +115,8 @@ public sealed class TokenRefreshFailureTests : IAsyncLifetime
         _api = new ConnectorsApi(_host.Http);
     }
 
-    /// <summary>The next refreshes get a 200 whose body is not JSON, or no answer before the request timeout.</summary>
-    private void BreakNextRefreshes(string failure, int times)
+    /// <summary>The next token requests get a 200 whose body is not JSON, or no answer before the request timeout.</summary>
+    private void BreakNextTokenCalls(string failure, int times)
     {
         for (var i = 0; i < times; i++)
         {
