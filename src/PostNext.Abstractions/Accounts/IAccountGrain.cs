@@ -97,7 +97,8 @@ public sealed record SandboxBehaviour(
     [property: Id(5)] int? PeakHour = null,
     [property: Id(6)] string? TimeZone = null,
     [property: Id(7)] double RateLimitRate = 0,
-    [property: Id(8)] int RateLimitResetSeconds = SandboxBehaviour.DefaultRateLimitResetSeconds)
+    [property: Id(8)] int RateLimitResetSeconds = SandboxBehaviour.DefaultRateLimitResetSeconds,
+    [property: Id(9)] int? BudgetSpentResetSeconds = null)
 {
     /// <summary>The reset a simulated 429 reports when none is configured.</summary>
     public const int DefaultRateLimitResetSeconds = 60;

@@ -11,7 +11,9 @@ namespace PostNext.Platforms.Sandbox;
 /// The built-in platform: needs no credentials, waits the account's configured latency, and then, at the account's
 /// configured shares of calls, answers 503 (a transient error, nothing received), answers 429 with a reset (rate
 /// limited, nothing received) or loses the answer (received, but the caller is not told: a timeout after the post was
-/// received); it records every publication it received.
+/// received); it records every publication it received. With <see cref="SandboxBehaviour.BudgetSpentResetSeconds"/> every
+/// answer, successes included, reports the account's budget spent until that many seconds later, as a platform's
+/// rate-limit headers do (X's <c>x-rate-limit-remaining: 0</c>). Reconciliation waits the same latency as a publish.
 /// </summary>
 public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
 {
@@ -24,12 +26,7 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        var behaviour = request.Account.Sandbox ?? new SandboxBehaviour();
-        if (behaviour.LatencyMs > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(behaviour.LatencyMs), time, cancellationToken);
-        }
-
+        var behaviour = await RespondAsync(request.Account, cancellationToken);
         var roll = Random.Shared.NextDouble();
         if (roll < behaviour.FailureRate)
         {
@@ -79,9 +76,27 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
 
     public async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
+        await RespondAsync(request.Account, cancellationToken);
         var received = await store.FindAsync(request.Account.AccountId, request.PublicationKey, cancellationToken);
         return received.Count == 0
             ? ReconcileResult.NotFound
             : ReconcileResult.Found(PublishOutcome.Success(received[0].ExternalId, received[0].Permalink, received[0].ReceivedAt));
+    }
+
+    /// <summary>What every call does before it answers: waits the account's latency and reports its rate-limit budget.</summary>
+    private async Task<SandboxBehaviour> RespondAsync(PublishingIdentity account, CancellationToken cancellationToken)
+    {
+        var behaviour = account.Sandbox ?? new SandboxBehaviour();
+        if (behaviour.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(behaviour.LatencyMs), time, cancellationToken);
+        }
+
+        if (behaviour.BudgetSpentResetSeconds is { } reset)
+        {
+            RateLimitObserver.Record(new RateLimitSnapshot(null, 0, time.GetUtcNow().AddSeconds(reset), null));
+        }
+
+        return behaviour;
     }
 }
