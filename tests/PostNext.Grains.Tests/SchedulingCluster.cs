@@ -119,7 +119,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             silo.Services.AddPostNextGrains(configuration);
             silo.Services.AddPostNextWebhooks(configuration, persistInPostgres);
-            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
+            silo.AddStartupTask(PostNext.Grains.Scheduling.SweeperStartup.StartInBackground);
             silo.Services.Configure<ReminderOptions>(o =>
             {
                 o.MinimumReminderPeriod = TimeSpan.FromSeconds(1);

@@ -74,7 +74,7 @@ public static class SiloConfiguration
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
-            silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<ISweeperGrain>(ISweeperGrain.Key).StartAsync());
+            silo.AddStartupTask(PostNext.Grains.Scheduling.SweeperStartup.StartInBackground);
         });
 
         return builder;
