@@ -33,6 +33,9 @@ public sealed partial class AccountGrain(
 {
     public const string RefreshReminder = "token-refresh";
 
+    /// <summary>Refreshed tokens the platform issued but storage has not taken yet: kept here and written at the next chance.</summary>
+    private StoredTokens? _unsavedTokens;
+
     private string Id => this.GetPrimaryKeyString();
 
     private AccountState S => state.State;
@@ -147,6 +150,9 @@ public sealed partial class AccountGrain(
     public async Task<IReadOnlyList<SandboxReceipt>> GetSandboxReceivedAsync(int limit) =>
         Exists && S.Platform == PlatformIds.Sandbox ? await sandbox.ListAsync(Id, limit) : [];
 
+    /// <summary>A last chance for rotated tokens storage has not taken yet.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveRotatedTokensAsync();
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RefreshReminder)
@@ -160,7 +166,52 @@ public sealed partial class AccountGrain(
             return;
         }
 
+        await SaveRotatedTokensAsync();
         await EnsureFreshTokenAsync(force: false);
+    }
+
+    /// <summary>
+    /// Stores tokens a refresh just rotated. Platforms that rotate refresh tokens (X) have already invalidated the old
+    /// one, so these must never be dropped by a failed write: a conflict re-reads the stored state and re-applies
+    /// them, and when storage cannot take them they stay in this activation (it keeps using them) and are written
+    /// again at the next call or reminder tick.
+    /// </summary>
+    private async Task SaveRotatedTokensAsync()
+    {
+        if (_unsavedTokens is not { } tokens)
+        {
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                S.Tokens = tokens;
+                S.RefreshFailingSince = null;
+                await state.WriteStateAsync();
+                _unsavedTokens = null;
+                return;
+            }
+            catch (Exception ex) when (attempt < 3)
+            {
+                LogTokensNotStored(Id, attempt, ex.GetType().Name);
+                try
+                {
+                    await state.ReadStateAsync();
+                }
+                catch (Exception readError)
+                {
+                    LogTokensNotStored(Id, attempt, readError.GetType().Name);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogTokensNotStored(Id, attempt, ex.GetType().Name);
+                S.Tokens = tokens;
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -203,7 +254,8 @@ public sealed partial class AccountGrain(
         {
             S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
             S.RefreshFailingSince = null;
-            await state.WriteOrReloadAsync(this, logger);
+            _unsavedTokens = S.Tokens;
+            await SaveRotatedTokensAsync();
             await ArmRefreshAsync();
             return;
         }
@@ -284,4 +336,7 @@ public sealed partial class AccountGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {AccountId}: revoking the token at the platform failed ({Reason})")]
     private partial void LogRevokeFailed(string accountId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId}: storing refreshed tokens failed (try {Try}: {Error}); they are kept in memory and written again")]
+    private partial void LogTokensNotStored(string accountId, int @try, string error);
 }
