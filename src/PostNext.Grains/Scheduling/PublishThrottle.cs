@@ -4,13 +4,13 @@ using Microsoft.Extensions.Options;
 namespace PostNext.Grains.Scheduling;
 
 /// <summary>
-/// Per-silo backpressure for platform calls: a concurrency cap and a start rate. Reminders have none, so after a full
-/// restart every overdue publication would otherwise call its platform at the same moment.
+/// Per-silo backpressure for platform calls: a concurrency cap (so a burst never opens unbounded connections) and, when
+/// configured, a start rate. The platforms' own limits are enforced by the rate-limit grains, per account and per app.
 /// </summary>
 public sealed class PublishThrottle : IDisposable
 {
     private readonly ConcurrencyLimiter _concurrency;
-    private readonly TokenBucketRateLimiter _rate;
+    private readonly TokenBucketRateLimiter? _rate;
 
     public PublishThrottle(IOptions<SchedulingOptions> options)
     {
@@ -21,7 +21,7 @@ public sealed class PublishThrottle : IDisposable
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        _rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        _rate = o.MaxPublishStartsPerSecond <= 0 ? null : new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = Math.Max(1, o.MaxPublishStartsPerSecond),
             TokensPerPeriod = Math.Max(1, o.MaxPublishStartsPerSecond),
@@ -35,8 +35,11 @@ public sealed class PublishThrottle : IDisposable
     /// <summary>Waits for a start token and a concurrency slot; dispose the lease when the platform call is done.</summary>
     public async Task<IDisposable> AcquireAsync()
     {
-        using (await _rate.AcquireAsync())
+        if (_rate is not null)
         {
+            using (await _rate.AcquireAsync())
+            {
+            }
         }
 
         return await _concurrency.AcquireAsync();
@@ -45,6 +48,6 @@ public sealed class PublishThrottle : IDisposable
     public void Dispose()
     {
         _concurrency.Dispose();
-        _rate.Dispose();
+        _rate?.Dispose();
     }
 }

@@ -30,10 +30,13 @@ public sealed class SchedulingOptions
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>Most platform calls one silo runs at once (publishes released after a restart queue behind it).</summary>
-    public int MaxConcurrentPublishes { get; set; } = 32;
+    public int MaxConcurrentPublishes { get; set; } = 256;
 
-    /// <summary>Most publishes one silo starts per second.</summary>
-    public int MaxPublishStartsPerSecond { get; set; } = 20;
+    /// <summary>
+    /// Most publishes one silo starts per second; 0 (the default) sets no cap. The limits that matter are the
+    /// platforms', which the rate-limit grains enforce per account and per app; a global cap only made posts late.
+    /// </summary>
+    public int MaxPublishStartsPerSecond { get; set; }
 
     /// <summary>How often the sweeper looks for publications left scheduled in the past.</summary>
     public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);

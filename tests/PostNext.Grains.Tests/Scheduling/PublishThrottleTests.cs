@@ -29,6 +29,25 @@ public sealed class PublishThrottleTests
         Assert.True(maxInFlight <= 3, $"{maxInFlight} calls in flight");
     }
 
+    [Fact]
+    public async Task As_shipped_there_is_no_start_cap_only_a_bound_on_calls_in_flight()
+    {
+        var defaults = new SchedulingOptions();
+        using var throttle = new PublishThrottle(Options.Create(defaults));
+
+        var leases = Enumerable.Range(0, defaults.MaxConcurrentPublishes).Select(_ => throttle.AcquireAsync()).ToList();
+        Assert.All(leases, lease => Assert.True(lease.IsCompletedSuccessfully, "a start waited although calls were free"));
+
+        var beyond = throttle.AcquireAsync();
+        Assert.False(beyond.IsCompleted);
+        (await leases[0]).Dispose();
+        (await beyond.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+        foreach (var lease in leases.Skip(1))
+        {
+            (await lease).Dispose();
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
