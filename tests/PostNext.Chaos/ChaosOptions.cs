@@ -35,8 +35,12 @@ public sealed record ChaosOptions
     /// <summary>When PostgreSQL is restarted in immediate mode, after the window start; null: not restarted.</summary>
     public TimeSpan? PostgresRestartAt { get; init; } = TimeSpan.FromSeconds(70);
 
-    /// <summary>After the last due time, how long targets may take to become final before they count as stuck.</summary>
-    public TimeSpan Grace { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// After the last due time, how long targets may take to become final before they count as stuck: 3 minutes, plus
+    /// what the shipped retry schedule may take (transient retries after 30, 60, 120 and 240 s, +20 % jitter: 9 minutes).
+    /// Only a bound: the wait ends as soon as every target is final.
+    /// </summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromMinutes(12);
 
     /// <summary>After the targets are final, how long webhook deliveries may take to arrive.</summary>
     public TimeSpan WebhookGrace { get; init; } = TimeSpan.FromMinutes(6);
@@ -84,7 +88,8 @@ public sealed record ChaosOptions
         Window = TimeSpan.FromSeconds(30),
         KillEvery = TimeSpan.FromSeconds(15),
         PostgresRestartAt = TimeSpan.FromSeconds(18),
-        // Bounds only: the wait ends as soon as everything is final, so a busy CI machine gets room without slowing a good run.
+        // Bounds only: the wait ends as soon as everything is final, so a busy CI machine gets room without slowing a
+        // good run. 3 minutes also cover the shortened retry schedule (5, 10, 20 and 40 s, +20 % jitter).
         Grace = TimeSpan.FromSeconds(180),
         WebhookGrace = TimeSpan.FromSeconds(60),
         RateLimitResetSeconds = 10,
@@ -115,7 +120,7 @@ public sealed record ChaosOptions
           --kill-every SECONDS     SIGKILL a random silo this often (0: never)       default 20
           --restart-after SECONDS  a killed silo restarts after this pause           default 3
           --pg-restart-at SECONDS  restart PostgreSQL (immediate) this long after the window start (-1: never)  default 70
-          --grace SECONDS          after the window, time to become final           default 300
+          --grace SECONDS          after the window, time to become final           default 720
           --webhook-grace SECONDS  then, time for webhook deliveries                 default 360
           --fault-rate X           share of calls a faulty sandbox account fails     default 0.08
           --rate-limit-reset S     reset a sandbox 429 reports                       default 30

@@ -212,7 +212,7 @@ public sealed record ChaosReport
             ? "never received"
             : $"received {received.Count}x: " + string.Join(", ", received.Select(r => $"attempt {r.AttemptId[..Math.Min(8, r.AttemptId.Length)]} at {r.ReceivedAt:HH:mm:ss.fff}"));
         var error = state.ErrorCategory is null ? "" : $", error {state.ErrorCategory}: {state.ErrorMessage}";
-        var defer = state.DeferReason is null ? "" : $", deferred: {state.DeferReason}";
+        var defer = state.DeferReason is null ? "" : $", deferred until {state.DeferredUntil:HH:mm:ss}: {state.DeferReason}";
         return $"{target.PublicationKey} ({target.Kind}, due {target.DueAt:HH:mm:ss.fff}): {state.Status} after {state.Attempts} attempt(s){error}{defer}; " +
                $"calendar {row?.Status ?? "no row"}; {receipts}";
     }

@@ -73,7 +73,8 @@ public sealed class ResultsReader(string connectionString, FrontClient api, stri
                 t["attempts"]?.GetValue<int>() ?? 0,
                 t["late"]?.GetValue<bool>() ?? false,
                 t["deferReason"]?.GetValue<string>(),
-                Time(t["publishedAt"]));
+                Time(t["publishedAt"]),
+                Time(t["deferredUntil"]));
         });
         return new Dictionary<string, TargetState>(states, StringComparer.Ordinal);
     }

@@ -9,7 +9,9 @@ public sealed record CreatedTarget(string PostId, string AccountId, AccountKind 
 }
 
 /// <summary>A target as <c>GET …/posts/{id}</c> shows it after the run.</summary>
-public sealed record TargetState(string Status, string? ErrorCategory, string? ErrorMessage, int Attempts, bool Late, string? DeferReason, DateTimeOffset? PublishedAt)
+public sealed record TargetState(
+    string Status, string? ErrorCategory, string? ErrorMessage, int Attempts, bool Late, string? DeferReason, DateTimeOffset? PublishedAt,
+    DateTimeOffset? DeferredUntil = null)
 {
     public static readonly IReadOnlySet<string> FinalStatuses = new HashSet<string>(StringComparer.Ordinal) { "published", "failed", "canceled" };
 
