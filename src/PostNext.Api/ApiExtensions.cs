@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Api.Apis;
 using PostNext.Api.Http;
 using PostNext.Api.Posts;
+using PostNext.Platforms.Common;
 using PostNext.Platforms.Rules;
 using PostNext.ServiceDefaults.Security;
 using Scalar.AspNetCore;
@@ -29,14 +30,11 @@ public static class ApiExtensions
         services.AddSingleton<IWorkspaceKeyResolver, WorkspaceKeyResolver>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PlatformLimitsCatalog.FromConfiguration(configuration));
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName));
         services.AddSingleton<PostRequestReader>();
 
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "PostNext API";
-            document.Info.Description = "Schedule once, publish everywhere. Authenticate with 'Authorization: Bearer <key>'.";
-            return Task.CompletedTask;
-        }));
+        services.AddHttpContextAccessor();
+        services.AddOpenApi("v1", options => options.AddPostNextDocumentation());
         return services;
     }
 

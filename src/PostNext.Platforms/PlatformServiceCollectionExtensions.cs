@@ -23,7 +23,9 @@ public static class PlatformServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPlatformConnector, SandboxConnector>();
-        services.AddHttpClient(MediaFetcher.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName));
+        services.AddHttpClient(MediaFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => MediaFetcher.CreateHandler(sp.GetRequiredService<IOptions<MediaOptions>>().Value));
         services.TryAddSingleton<MediaFetcher>();
         services.TryAddSingleton<PlatformConnectors>();
         services.AddConnector<XConnector>(configuration, PlatformIds.X, XConnector.Defaults);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,9 @@ namespace PostNext.ServiceDefaults;
 /// <summary>The wiring every PostNext web host (silo or API front) calls once.</summary>
 public static class ServiceDefaultsExtensions
 {
+    /// <summary>The server-wide request body cap, above every route's own.</summary>
+    public const long MaxRequestBodyBytes = 2 * 1024 * 1024;
+
     /// <summary>Options, operator-key auth, problem details, health checks, and PostgreSQL in cluster mode.</summary>
     public static WebApplicationBuilder AddPostNextDefaults(this WebApplicationBuilder builder)
     {
@@ -27,9 +31,15 @@ public static class ServiceDefaultsExtensions
         services.AddOptions<PostNextOptions>().Bind(configuration.GetSection(PostNextOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(OperatorKey.FromConfiguration(configuration));
+        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName))
+            .Validate(o => !o.Problems().Any(), $"Invalid {ApiKeyOptions.SectionName} settings: CacheFor must be between 0 and {ApiKeyOptions.MaxCacheFor}, CacheSize at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<VerifiedKeyCache>();
         services.AddSingleton(new HostingModeInfo(mode));
 
         services.AddProblemDetails();
+        // No route reads more than 1 MiB (each has its own cap, answered 413); the server refuses bodies past 2 MiB outright.
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddAuthentication(ApiKeyDefaults.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
@@ -56,6 +66,7 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePostNextAddressRateLimit();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

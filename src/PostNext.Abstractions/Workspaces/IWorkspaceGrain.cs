@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PostNext.Abstractions.Workspaces;
 
 /// <summary>A creator or brand: its name and time zone, its connected accounts, API keys and queue slots. Key: the workspace id.</summary>
@@ -9,20 +11,20 @@ public interface IWorkspaceGrain : IGrainWithStringKey
     Task<CreatedWorkspace> CreateAsync(string name, string timeZone);
 
     /// <summary>The workspace, or null when it does not exist.</summary>
-    [Alias("Get")]
+    [Alias("Get"), ReadOnly]
     Task<WorkspaceView?> GetAsync();
 
-    /// <summary>Issues a new API key; the secret is returned this once and stored only as a hash.</summary>
+    /// <summary>Issues a new API key with the given scopes (see <see cref="ApiScopes"/>); the secret is returned this once and stored only as a hash.</summary>
     [Alias("IssueApiKey")]
-    Task<IssuedApiKey> IssueApiKeyAsync(string? label);
+    Task<IssuedApiKey> IssueApiKeyAsync(string? label, IReadOnlyList<string> scopes);
 
     /// <summary>Revokes a key; false when the workspace has no such key.</summary>
     [Alias("RevokeApiKey")]
     Task<bool> RevokeApiKeyAsync(string keyId);
 
-    /// <summary>True when the key id belongs to this workspace, is not revoked and the secret matches its hash.</summary>
-    [Alias("VerifyApiKey")]
-    Task<bool> VerifyApiKeyAsync(string keyId, string secret);
+    /// <summary>The key's scopes when the key id belongs to this workspace, is not revoked and the secret matches its hash; else null.</summary>
+    [Alias("CheckApiKey"), ReadOnly]
+    Task<IReadOnlyList<string>?> CheckApiKeyAsync(string keyId, string secret);
 
     /// <summary>Records a connected account as part of this workspace.</summary>
     [Alias("AddAccount")]
@@ -66,7 +68,8 @@ public sealed record ApiKeyView(
     [property: Id(1)] string? Label,
     [property: Id(2)] string Prefix,
     [property: Id(3)] DateTimeOffset CreatedAt,
-    [property: Id(4)] DateTimeOffset? RevokedAt);
+    [property: Id(4)] DateTimeOffset? RevokedAt,
+    [property: Id(5)] IReadOnlyList<string> Scopes);
 
 /// <summary>A key as issued: the only time its full value is seen.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.IssuedApiKey")]

@@ -32,7 +32,7 @@ public static class AccountsApi
             .Produces<AccountResponse>(StatusCodes.Status201Created).ProducesValidationProblem();
         accounts.MapPost("/connect", StartConnectAsync)
             .WithName("ConnectAccount")
-            .WithSummary("Start connecting an account through the platform's OAuth page: answers the authorize URL and a single-use state.")
+            .WithSummary("Start connecting an account through the platform's OAuth page (admin): answers the authorize URL, a single-use state and the completion secret the callback needs.")
             .Accepts<StartConnectRequest>("application/json")
             .Produces<StartConnectResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status400BadRequest);
         accounts.MapGet("/", ListAsync)
@@ -43,7 +43,7 @@ public static class AccountsApi
             .WithName("DeleteAccount").WithSummary("Disconnect an account; its pending publications are canceled.")
             .Produces(StatusCodes.Status204NoContent);
         accounts.MapPut("/{accountId}/queue", SetQueueAsync)
-            .WithName("SetQueue").WithSummary("Replace the account's weekly queue slots (local times in the workspace time zone).")
+            .RequireScope(ApiScopes.Publish).WithName("SetQueue").WithSummary("Replace the account's weekly queue slots (local times in the workspace time zone).")
             .Accepts<QueueRequest>("application/json")
             .Produces<QueueResponse>().ProducesValidationProblem();
         accounts.MapGet("/{accountId}/queue", GetQueueAsync)
@@ -119,7 +119,7 @@ public static class AccountsApi
             return Problems.Invalid(errors);
         }
 
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         var tokens = body.AccessToken is null
             ? null
             : new AccountTokens(new Secret(body.AccessToken.Trim()), body.RefreshToken is null ? null : new Secret(body.RefreshToken.Trim()), body.ExpiresAt, null);
@@ -178,11 +178,13 @@ public static class AccountsApi
             return Problems.Invalid(errors);
         }
 
-        var state = Pkce.Base64Url(RandomNumberGenerator.GetBytes(32));
-        var start = await grains.GetGrain<IConnectionGrain>(state).StartAsync(http.Workspace().Id, platform!, redirect!);
+        // The state is the hash of a one-time secret only this client receives: the callback must bring the secret back.
+        var completionSecret = Pkce.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var state = OAuthApi.StateFor(completionSecret);
+        var start = await grains.GetGrain<IConnectionGrain>(state).StartAsync(http.WorkspaceId(), platform!, redirect!);
         return start.AuthorizeUrl is null
             ? Problems.BadRequest(start.Error ?? "The connection could not be started.")
-            : TypedResults.Ok(new StartConnectResponse(start.AuthorizeUrl.ToString(), state, start.ExpiresAt));
+            : TypedResults.Ok(new StartConnectResponse(start.AuthorizeUrl.ToString(), state, start.ExpiresAt, completionSecret));
     }
 
     private static SandboxBehaviour? ReadSandbox(SandboxSettings? settings, RequestErrors errors)
@@ -233,19 +235,19 @@ public static class AccountsApi
 
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IWorkspaceGrain>(http.Workspace().Id).GetAccountIdsAsync();
+        var ids = await grains.GetGrain<IWorkspaceGrain>(http.WorkspaceId()).GetAccountIdsAsync();
         var accounts = await Task.WhenAll(ids.Select(id => grains.GetGrain<IAccountGrain>(id).GetAsync()));
         return TypedResults.Ok(new AccountListResponse(accounts.OfType<AccountView>().Select(a => a.ToResponse()).ToList()));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, string accountId, IGrainFactory grains) =>
-        await FindAsync(grains, http.Workspace().Id, accountId) is { } account
+        await FindAsync(grains, http.WorkspaceId(), accountId) is { } account
             ? TypedResults.Ok(account.ToResponse())
             : Problems.NotFound("The account");
 
     private static async Task<IResult> RemoveAsync(HttpContext http, string accountId, IGrainFactory grains)
     {
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         if (await FindAsync(grains, ws, accountId) is null)
         {
             return Problems.NotFound("The account");
@@ -276,7 +278,7 @@ public static class AccountsApi
 
     private static async Task<IResult> SetQueueAsync(HttpContext http, string accountId, IGrainFactory grains)
     {
-        var workspace = http.Workspace();
+        var workspace = await http.WorkspaceViewAsync();
         if (await FindAsync(grains, workspace.Id, accountId) is null)
         {
             return Problems.NotFound("The account");
@@ -324,7 +326,7 @@ public static class AccountsApi
 
     private static async Task<IResult> GetQueueAsync(HttpContext http, string accountId, IGrainFactory grains)
     {
-        var workspace = http.Workspace();
+        var workspace = await http.WorkspaceViewAsync();
         if (await FindAsync(grains, workspace.Id, accountId) is null)
         {
             return Problems.NotFound("The account");
@@ -336,7 +338,7 @@ public static class AccountsApi
 
     private static async Task<IResult> LimitsAsync(HttpContext http, string accountId, IGrainFactory grains)
     {
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         var account = await FindAsync(grains, ws, accountId);
         if (account is null)
         {
@@ -365,7 +367,7 @@ public static class AccountsApi
 
     private static async Task<IResult> SandboxReceivedAsync(HttpContext http, string accountId, string? postId, int? limit, IGrainFactory grains)
     {
-        var account = await FindAsync(grains, http.Workspace().Id, accountId);
+        var account = await FindAsync(grains, http.WorkspaceId(), accountId);
         if (account is null || account.Platform != PlatformIds.Sandbox)
         {
             return Problems.NotFound("The sandbox account");

@@ -48,19 +48,19 @@ public static class AnalyticsApi
 
     private static async Task<IResult> WorkspaceAsync(HttpContext http, IGrainFactory grains, TimeProvider time, string? from, string? to)
     {
-        var workspace = http.Workspace();
+        var workspace = http.WorkspaceId();
         if (ReadRange(from, to, time.GetUtcNow()) is not { } range)
         {
             return RangeProblem(from, to, time.GetUtcNow());
         }
 
-        var report = await grains.GetGrain<IWorkspaceAnalyticsGrain>(workspace.Id).GetReportAsync(range.From, range.To);
-        return TypedResults.Ok(AnalyticsMapping.ToResponse(report, workspace.Id, null));
+        var report = await grains.GetGrain<IWorkspaceAnalyticsGrain>(workspace).GetReportAsync(range.From, range.To);
+        return TypedResults.Ok(AnalyticsMapping.ToResponse(report, workspace, null));
     }
 
     private static async Task<IResult> AccountAsync(HttpContext http, string accountId, IGrainFactory grains, TimeProvider time, string? from, string? to)
     {
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         if (await AccountsApi.FindAsync(grains, ws, accountId) is null)
         {
             return Problems.NotFound("The account");
@@ -77,7 +77,7 @@ public static class AnalyticsApi
 
     private static async Task<IResult> BestTimesAsync(HttpContext http, string accountId, IGrainFactory grains, TimeProvider time)
     {
-        if (await AccountsApi.FindAsync(grains, http.Workspace().Id, accountId) is null)
+        if (await AccountsApi.FindAsync(grains, http.WorkspaceId(), accountId) is null)
         {
             return Problems.NotFound("The account");
         }
@@ -88,7 +88,7 @@ public static class AnalyticsApi
 
     private static async Task<IResult> BestTimesSvgAsync(HttpContext http, string accountId, IGrainFactory grains)
     {
-        if (await AccountsApi.FindAsync(grains, http.Workspace().Id, accountId) is not { } account)
+        if (await AccountsApi.FindAsync(grains, http.WorkspaceId(), accountId) is not { } account)
         {
             return Problems.NotFound("The account");
         }
@@ -100,7 +100,7 @@ public static class AnalyticsApi
     private static async Task<IResult> PostMetricsAsync(HttpContext http, string postId, IGrainFactory grains)
     {
         var post = Ids.IsValid(postId, Ids.Post) ? await grains.GetGrain<IPostGrain>(postId).GetAsync() : null;
-        if (post is null || post.WorkspaceId != http.Workspace().Id)
+        if (post is null || post.WorkspaceId != http.WorkspaceId())
         {
             return Problems.NotFound("The post");
         }

@@ -32,7 +32,7 @@ public static class CalendarApi
     private static async Task<IResult> QueryAsync(
         HttpContext http, IGrainFactory grains, string? from, string? to, string? accountId, string? platform, string? status, string? cursor, string? limit)
     {
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         var errors = new RequestErrors();
         var start = ParseInstant(from, "from", errors);
         var end = ParseInstant(to, "to", errors);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Orleans;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
+using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
 using PostNext.Api.Posts;
@@ -19,9 +20,10 @@ public static class PostsApi
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder endpoints)
     {
+        // Every post route is open to publish keys; reads need read (the group default for GET).
         var posts = endpoints.MapWorkspaceGroup().MapGroup("/posts").WithTags("Posts");
         posts.MapPost("/", CreateAsync)
-            .WithName("CreatePost")
+            .RequireScope(ApiScopes.Publish).WithBodyLimit(JsonBody.PostMaxBytes).WithName("CreatePost")
             .WithSummary("Create a post for one or more accounts: at a time, now, in the queue, or as a draft. Idempotency-Key makes retries safe.")
             .Accepts<CreatePostRequest>("application/json")
             .Produces<PostResponse>(StatusCodes.Status201Created)
@@ -31,27 +33,27 @@ public static class PostsApi
         posts.MapGet("/{postId}", GetAsync)
             .WithName("GetPost").WithSummary("Get a post and the live status of each target.").Produces<PostResponse>();
         posts.MapPatch("/{postId}", UpdateAsync)
-            .WithName("UpdatePost").WithSummary("Edit text, media, targets or time; only before publishing starts (else 409).")
+            .RequireScope(ApiScopes.Publish).WithBodyLimit(JsonBody.PostMaxBytes).WithName("UpdatePost").WithSummary("Edit text, media, targets or time; only before publishing starts (else 409).")
             .Accepts<UpdatePostRequest>("application/json")
             .Produces<PostResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         posts.MapPost("/{postId}/cancel", CancelAsync)
-            .WithName("CancelPost").WithSummary("Cancel every target that has not started publishing.")
+            .RequireScope(ApiScopes.Publish).WithName("CancelPost").WithSummary("Cancel every target that has not started publishing.")
             .Produces<PostResponse>().ProducesProblem(StatusCodes.Status409Conflict);
         posts.MapPost("/{postId}/publish-now", PublishNowAsync)
-            .WithName("PublishPostNow").WithSummary("Publish every pending target now.")
+            .RequireScope(ApiScopes.Publish).WithName("PublishPostNow").WithSummary("Publish every pending target now.")
             .Produces<PostResponse>().ProducesProblem(StatusCodes.Status409Conflict);
         posts.MapDelete("/{postId}", DeleteAsync)
-            .WithName("DeletePost").WithSummary("Delete a draft or a canceled post.")
+            .RequireScope(ApiScopes.Publish).WithName("DeletePost").WithSummary("Delete a draft or a canceled post.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
         return endpoints;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains, PostRequestReader reader)
     {
-        var workspace = http.Workspace();
+        var workspace = await http.WorkspaceViewAsync();
         var idempotencyKey = http.Request.Headers[IdempotencyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength)
         {
@@ -84,13 +86,13 @@ public static class PostsApi
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, string postId, IGrainFactory grains) =>
-        await FindAsync(grains, http.Workspace().Id, postId) is { } post
+        await FindAsync(grains, http.WorkspaceId(), postId) is { } post
             ? TypedResults.Ok(post.ToResponse())
             : Problems.NotFound("The post");
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string postId, IGrainFactory grains, PostRequestReader reader)
     {
-        var workspace = http.Workspace();
+        var workspace = await http.WorkspaceViewAsync();
         var current = await FindAsync(grains, workspace.Id, postId);
         if (current is null)
         {
@@ -121,24 +123,24 @@ public static class PostsApi
     }
 
     private static async Task<IResult> CancelAsync(HttpContext http, string postId, IGrainFactory grains) =>
-        await FindAsync(grains, http.Workspace().Id, postId) is null
+        await FindAsync(grains, http.WorkspaceId(), postId) is null
             ? Problems.NotFound("The post")
-            : Respond(http, await grains.GetGrain<IPostGrain>(postId).CancelAsync(), http.Workspace().Id);
+            : Respond(http, await grains.GetGrain<IPostGrain>(postId).CancelAsync(), http.WorkspaceId());
 
     private static async Task<IResult> PublishNowAsync(HttpContext http, string postId, IGrainFactory grains) =>
-        await FindAsync(grains, http.Workspace().Id, postId) is null
+        await FindAsync(grains, http.WorkspaceId(), postId) is null
             ? Problems.NotFound("The post")
-            : Respond(http, await grains.GetGrain<IPostGrain>(postId).PublishNowAsync(), http.Workspace().Id);
+            : Respond(http, await grains.GetGrain<IPostGrain>(postId).PublishNowAsync(), http.WorkspaceId());
 
     private static async Task<IResult> DeleteAsync(HttpContext http, string postId, IGrainFactory grains)
     {
-        if (await FindAsync(grains, http.Workspace().Id, postId) is null)
+        if (await FindAsync(grains, http.WorkspaceId(), postId) is null)
         {
             return Problems.NotFound("The post");
         }
 
         var result = await grains.GetGrain<IPostGrain>(postId).DeleteAsync();
-        return result.Outcome == PostOutcome.Ok ? TypedResults.NoContent() : Respond(http, result, http.Workspace().Id);
+        return result.Outcome == PostOutcome.Ok ? TypedResults.NoContent() : Respond(http, result, http.WorkspaceId());
     }
 
     private static async Task<PostView?> FindAsync(IGrainFactory grains, string workspaceId, string postId)

@@ -49,7 +49,7 @@ public static class WebhooksApi
         return endpoints;
     }
 
-    private static IWebhooksGrain Webhooks(this IGrainFactory grains, HttpContext http) => grains.GetGrain<IWebhooksGrain>(http.Workspace().Id);
+    private static IWebhooksGrain Webhooks(this IGrainFactory grains, HttpContext http) => grains.GetGrain<IWebhooksGrain>(http.WorkspaceId());
 
     private static async Task<IResult> CreateAsync(HttpContext http, IGrainFactory grains)
     {

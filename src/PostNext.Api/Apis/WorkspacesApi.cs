@@ -29,16 +29,17 @@ public static class WorkspacesApi
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         var workspace = endpoints.MapWorkspaceGroup().WithTags("Workspaces");
-        workspace.MapGet("/", (HttpContext http) => TypedResults.Ok(http.Workspace().ToResponse()))
+        workspace.MapGet("/", async (HttpContext http, CancellationToken _) => TypedResults.Ok((await http.WorkspaceViewAsync()).ToResponse()))
             .WithName("GetWorkspace").WithSummary("Get a workspace and its API keys (never their secrets).")
             .Produces<WorkspaceResponse>();
         workspace.MapPost("/api-keys", IssueKeyAsync)
-            .WithName("CreateApiKey").WithSummary("Issue a new API key for the workspace; its value is shown this once.")
+            .WithName("CreateApiKey").WithSummary("Issue a new API key for the workspace (admin) with its scopes (default admin); its value is shown this once.")
             .Accepts<CreateApiKeyRequest>("application/json")
             .Produces<IssuedApiKeyResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         workspace.MapDelete("/api-keys/{keyId}", RevokeKeyAsync)
-            .WithName("RevokeApiKey").WithSummary("Revoke an API key; requests with it answer 401 from now on.")
+            .WithName("RevokeApiKey").WithSummary("Revoke an API key (admin); requests with it answer 401 within PostNext:ApiKeys:CacheFor (5 s).")
             .Produces(StatusCodes.Status204NoContent);
         return endpoints;
     }
@@ -87,6 +88,7 @@ public static class WorkspacesApi
     private static async Task<IResult> IssueKeyAsync(HttpContext http, IGrainFactory grains)
     {
         string? label = null;
+        IReadOnlyList<string> scopes = [ApiScopes.Admin];
         if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
         {
             var (body, _, error) = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request);
@@ -95,19 +97,26 @@ public static class WorkspacesApi
                 return error;
             }
 
+            var errors = new RequestErrors();
             label = body!.Label?.Trim();
             if (label is { Length: > MaxNameLength })
             {
-                return Problems.BadRequest($"A key label is at most {MaxNameLength} characters.");
+                errors.Add("label", $"A key label is at most {MaxNameLength} characters.");
+            }
+
+            scopes = ReadScopes(body.Scopes, errors) ?? scopes;
+            if (errors.Any)
+            {
+                return Problems.Invalid(errors);
             }
         }
 
-        var ws = http.Workspace().Id;
+        var ws = http.WorkspaceId();
         try
         {
-            var issued = await grains.GetGrain<IWorkspaceGrain>(ws).IssueApiKeyAsync(label);
+            var issued = await grains.GetGrain<IWorkspaceGrain>(ws).IssueApiKeyAsync(label, scopes);
             var k = issued.Key;
-            return TypedResults.Created($"/v1/workspaces/{ws}/api-keys/{k.Id}", new IssuedApiKeyResponse(k.Id, k.Label, k.Prefix, k.CreatedAt, issued.Value));
+            return TypedResults.Created($"/v1/workspaces/{ws}/api-keys/{k.Id}", new IssuedApiKeyResponse(k.Id, k.Label, k.Prefix, k.CreatedAt, k.Scopes, issued.Value));
         }
         catch (InvalidOperationException ex)
         {
@@ -115,8 +124,40 @@ public static class WorkspacesApi
         }
     }
 
-    private static async Task<IResult> RevokeKeyAsync(HttpContext http, string keyId, IGrainFactory grains) =>
-        await grains.GetGrain<IWorkspaceGrain>(http.Workspace().Id).RevokeApiKeyAsync(keyId)
-            ? TypedResults.NoContent()
-            : Problems.NotFound("The API key");
+    private static async Task<IResult> RevokeKeyAsync(HttpContext http, string keyId, IGrainFactory grains, VerifiedKeyCache cache)
+    {
+        if (!Ids.IsValid(keyId, Ids.ApiKey) || !await grains.GetGrain<IWorkspaceGrain>(http.WorkspaceId()).RevokeApiKeyAsync(keyId))
+        {
+            return Problems.NotFound("The API key");
+        }
+
+        // At once here; other processes stop trusting it within PostNext:ApiKeys:CacheFor.
+        cache.Forget(http.WorkspaceId(), keyId);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The requested scopes (null when none were given), each one known; problems are named by index.</summary>
+    private static IReadOnlyList<string>? ReadScopes(IReadOnlyList<string?>? requested, RequestErrors errors)
+    {
+        if (requested is null)
+        {
+            return null;
+        }
+
+        if (requested.Count is 0 or > 3)
+        {
+            errors.Add("scopes", $"Give one to three scopes from: {string.Join(", ", ApiScopes.All)}.");
+            return null;
+        }
+
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!ApiScopes.IsKnown(requested[i]))
+            {
+                errors.Add($"scopes[{i}]", $"Unknown scope '{requested[i]}'; use one of: {string.Join(", ", ApiScopes.All)}.");
+            }
+        }
+
+        return requested.OfType<string>().ToList();
+    }
 }

@@ -11,8 +11,11 @@ public sealed record ConnectAccountRequest(
 /// <summary>Start connecting through the platform's OAuth page; the platform sends the person back to <c>redirectUri</c>.</summary>
 public sealed record StartConnectRequest(string? Platform, string? RedirectUri);
 
-/// <summary>Where to send the person, and the single-use state that binds the callback to this workspace.</summary>
-public sealed record StartConnectResponse(string AuthorizeUrl, string State, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Where to send the person, the single-use state that binds the callback to this workspace, and the one-time
+/// <c>completionSecret</c>: keep it on your server and send it as <c>PostNext-Connect-Secret</c> with the callback.
+/// </summary>
+public sealed record StartConnectResponse(string AuthorizeUrl, string State, DateTimeOffset ExpiresAt, string CompletionSecret);
 
 public sealed record ConnectedAccountResponse(AccountResponse Account, bool Reconnected);
 

@@ -12,7 +12,7 @@ public static class ApiMapping
     public static WorkspaceResponse ToResponse(this WorkspaceView w) =>
         new(w.Id, w.Name, w.TimeZone, w.CreatedAt, w.ApiKeys.Select(ToResponse).ToList());
 
-    public static ApiKeyResponse ToResponse(this ApiKeyView k) => new(k.Id, k.Label, k.Prefix, k.CreatedAt, k.RevokedAt);
+    public static ApiKeyResponse ToResponse(this ApiKeyView k) => new(k.Id, k.Label, k.Prefix, k.CreatedAt, k.RevokedAt, k.Scopes);
 
     public static AccountResponse ToResponse(this AccountView a) => new(
         a.Id, a.Platform, a.Handle, a.DisplayName, a.ExternalId, ApiNames.Of(a.Status), a.CreatedAt,

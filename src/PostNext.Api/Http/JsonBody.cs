@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,18 +7,33 @@ using Microsoft.Extensions.Options;
 
 namespace PostNext.Api.Http;
 
-/// <summary>Reads a JSON request body, turning malformed JSON and wrong types into a 400 that says where.</summary>
+/// <summary>
+/// Reads a JSON request body: a body over the route's cap answers 413 (checked against Content-Length and again while
+/// reading, so a chunked body cannot get past it), malformed JSON and wrong types a 400 that says where.
+/// </summary>
 public static class JsonBody
 {
-    /// <summary>Largest request body the API reads (posts with long captions and many media stay far below).</summary>
-    public const int MaxBytes = 1024 * 1024;
+    /// <summary>Cap of a route that does not set its own (settings, keys, webhooks, accounts).</summary>
+    public const int DefaultMaxBytes = 64 * 1024;
+
+    /// <summary>Cap of post bodies (long captions, many media and per-target overrides stay far below).</summary>
+    public const int PostMaxBytes = 1024 * 1024;
+
+    /// <summary>Gives a route its own body cap.</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, int maxBytes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new BodyLimitMetadata(maxBytes));
+
+    /// <summary>The body cap of the request's route.</summary>
+    public static int MaxBytesFor(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<BodyLimitMetadata>()?.MaxBytes ?? DefaultMaxBytes;
 
     public static async Task<(T? Value, byte[] Raw, IResult? Error)> ReadAsync<T>(HttpRequest request)
         where T : class
     {
-        if (request.ContentLength > MaxBytes)
+        var max = MaxBytesFor(request.HttpContext);
+        if (request.ContentLength > max)
         {
-            return (null, [], Problems.BadRequest($"The request body is larger than {MaxBytes} bytes."));
+            return (null, [], TooLarge(max));
         }
 
         if (!request.HasJsonContentType())
@@ -26,14 +42,12 @@ public static class JsonBody
                 title: "Unsupported media type", detail: "Send the body as JSON with 'Content-Type: application/json'."));
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        if (buffer.Length > MaxBytes)
+        var raw = await ReadCappedAsync(request, max);
+        if (raw is null)
         {
-            return (null, [], Problems.BadRequest($"The request body is larger than {MaxBytes} bytes."));
+            return (null, [], TooLarge(max));
         }
 
-        var raw = buffer.ToArray();
         if (raw.Length == 0)
         {
             return (null, raw, Problems.BadRequest("The request body is empty; a JSON object is expected."));
@@ -54,8 +68,41 @@ public static class JsonBody
         }
     }
 
+    /// <summary>The body, or null as soon as it passes <paramref name="max"/> bytes (the rest is never buffered).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int max)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > max)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null; // Past the server-wide cap.
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge(int max) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large",
+        detail: $"This route accepts a request body of at most {max} bytes.");
+
     private static string Describe(JsonException ex) =>
         ex.InnerException is { } inner && ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
             ? inner.Message
             : ex.Message.Split(" Path:", 2)[0];
 }
+
+/// <summary>A route's request body cap, in bytes.</summary>
+public sealed record BodyLimitMetadata(int MaxBytes);

@@ -12,6 +12,9 @@ public static class Problems
         statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail,
         extensions: current is null ? null : new Dictionary<string, object?> { ["current"] = current });
 
+    public static IResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
     public static IResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 

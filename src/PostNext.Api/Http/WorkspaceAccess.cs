@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,14 +11,16 @@ using PostNext.ServiceDefaults.Security;
 namespace PostNext.Api.Http;
 
 /// <summary>
-/// Guards every <c>/v1/workspaces/{ws}/…</c> route: the operator sees every workspace, a workspace key only its own;
-/// anything else answers 404, as if the workspace did not exist.
+/// Guards every <c>/v1/workspaces/{ws}/…</c> route: the operator sees every workspace, a workspace key only its own
+/// (anything else answers 404, as if the workspace did not exist) and only within its scopes (else 403). GET needs
+/// <c>read</c>; other methods <c>admin</c>, unless the route asks less with <see cref="RequireScope{T}"/>.
 /// </summary>
 public static class WorkspaceAccess
 {
     public const string AnyKeyPolicy = "AnyKey";
 
-    private const string ItemKey = "postnext.workspace";
+    private const string IdKey = "postnext.workspace.id";
+    private const string ViewKey = "postnext.workspace";
 
     public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -28,23 +31,61 @@ public static class WorkspaceAccess
             return Problems.NotFound("The workspace");
         }
 
-        var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
-        var workspace = await grains.GetGrain<IWorkspaceGrain>(ws).GetAsync();
-        if (workspace is null)
+        var required = RequiredScope(http);
+        if (!http.User.IsInRole(ApiKeyDefaults.OperatorRole) &&
+            !ApiScopes.Allows(http.User.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value), required))
         {
+            var granted = string.Join(", ", http.User.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value));
+            return Problems.Forbidden($"{http.Request.Method} on this route needs a key with the '{required}' scope; this key has: {granted}.");
+        }
+
+        http.Items[IdKey] = ws;
+        if (http.User.IsInRole(ApiKeyDefaults.OperatorRole) && await http.WorkspaceAsync() is null)
+        {
+            // A workspace key proves its workspace exists; the operator's does not.
             return Problems.NotFound("The workspace");
         }
 
-        http.Items[ItemKey] = workspace;
         return await next(context);
     }
 
-    /// <summary>The workspace the filter loaded for this request.</summary>
-    public static WorkspaceView Workspace(this HttpContext http) => (WorkspaceView)http.Items[ItemKey]!;
+    /// <summary>Routes that need less than the default scope for their method (e.g. posts: <c>publish</c>).</summary>
+    public static TBuilder RequireScope<TBuilder>(this TBuilder builder, string scope)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredScopeMetadata(scope));
+
+    /// <summary>The scope a request needs: the route's own, or read for GET and admin for anything else.</summary>
+    public static string RequiredScope(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<RequiredScopeMetadata>()?.Scope ?? DefaultScope(http.Request.Method);
+
+    public static string DefaultScope(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? ApiScopes.Read : ApiScopes.Admin;
+
+    /// <summary>The id of the workspace the filter let this request into.</summary>
+    public static string WorkspaceId(this HttpContext http) => (string)http.Items[IdKey]!;
+
+    /// <summary>The workspace (name, time zone, keys), loaded once per request when a handler needs more than its id.</summary>
+    public static async Task<WorkspaceView?> WorkspaceAsync(this HttpContext http)
+    {
+        if (http.Items[ViewKey] is WorkspaceView view)
+        {
+            return view;
+        }
+
+        var loaded = await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<IWorkspaceGrain>(http.WorkspaceId()).GetAsync();
+        http.Items[ViewKey] = loaded;
+        return loaded;
+    }
+
+    /// <summary>The workspace of a request the filter let in (it exists).</summary>
+    public static async Task<WorkspaceView> WorkspaceViewAsync(this HttpContext http) =>
+        await http.WorkspaceAsync() ?? throw new InvalidOperationException($"Workspace {http.WorkspaceId()} vanished.");
 
     private static bool MayAccess(ClaimsPrincipal user, string workspaceId) =>
         user.IsInRole(ApiKeyDefaults.OperatorRole) || user.HasClaim(ApiKeyDefaults.WorkspaceClaim, workspaceId);
 }
+
+/// <summary>The scope a workspace route needs, when not its method's default.</summary>
+public sealed record RequiredScopeMetadata(string Scope);
 
 /// <summary>Resolves <c>pn_…</c> workspace keys through the workspace grain that holds their hashes.</summary>
 public sealed class WorkspaceKeyResolver(IGrainFactory grains) : IWorkspaceKeyResolver
@@ -56,7 +97,7 @@ public sealed class WorkspaceKeyResolver(IGrainFactory grains) : IWorkspaceKeyRe
             return null;
         }
 
-        var valid = await grains.GetGrain<IWorkspaceGrain>(workspaceId).VerifyApiKeyAsync(keyId, secret);
-        return valid ? new WorkspaceKeyMatch(workspaceId, keyId) : null;
+        var scopes = await grains.GetGrain<IWorkspaceGrain>(workspaceId).CheckApiKeyAsync(keyId, secret);
+        return scopes is null ? null : new WorkspaceKeyMatch(workspaceId, keyId, scopes);
     }
 }

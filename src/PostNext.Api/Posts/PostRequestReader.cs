@@ -12,6 +12,8 @@ using PostNext.Api.Analytics;
 using PostNext.Api.Apis;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
+using Microsoft.Extensions.Options;
+using PostNext.Platforms.Common;
 using PostNext.Platforms.Rules;
 
 namespace PostNext.Api.Posts;
@@ -20,11 +22,14 @@ namespace PostNext.Api.Posts;
 /// Turns a post request into a command: checks its shape, the accounts, the schedule and every target's platform
 /// rules, and resolves each target's time (queue slots included). Nothing is stored until all of it passes.
 /// </summary>
-public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimitsCatalog limits, TimeProvider time)
+public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimitsCatalog limits, TimeProvider time, IOptions<MediaOptions> media)
 {
     public const int MaxTargets = 50;
     public const int MaxMedia = 35;
     public const int MaxTextLength = 100_000;
+    public const int MaxMediaUrlLength = 2048;
+
+    private readonly OutboundAddressPolicy _mediaAddresses = new(media.Value.AllowPrivateNetworks);
 
     public static class Modes
     {
@@ -109,7 +114,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         ContentRules.Validate(account.Platform, content, limits.For(account.Platform))
             .Select(v => new ViolationDto(account.Id, account.Platform, v.Code, v.Field, v.Message));
 
-    private static PostContent ReadContent(ContentDto? dto, RequestErrors errors)
+    private PostContent ReadContent(ContentDto? dto, RequestErrors errors)
     {
         if (dto is null)
         {
@@ -126,7 +131,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         return new PostContent(text, ReadMedia(dto.Media, "content.media", errors) ?? [], string.IsNullOrWhiteSpace(dto.Title) ? null : dto.Title);
     }
 
-    private static IReadOnlyList<MediaItem>? ReadMedia(IReadOnlyList<MediaDto>? media, string field, RequestErrors errors)
+    private IReadOnlyList<MediaItem>? ReadMedia(IReadOnlyList<MediaDto>? media, string field, RequestErrors errors)
     {
         if (media is null)
         {
@@ -142,9 +147,17 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         for (var i = 0; i < media.Count; i++)
         {
             var m = media[i];
-            if (m is null || !Uri.TryCreate(m.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            if (m is null || m.Url is not { Length: <= MaxMediaUrlLength } || !Uri.TryCreate(m.Url, UriKind.Absolute, out var uri) ||
+                (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.UserInfo.Length > 0)
             {
-                errors.Add($"{field}[{i}].url", "An absolute http(s) URL is required.");
+                errors.Add($"{field}[{i}].url", $"An absolute http(s) URL of at most {MaxMediaUrlLength} characters, without credentials, is required.");
+                continue;
+            }
+
+            if (_mediaAddresses.CheckHost(uri) is { } refused)
+            {
+                // Names are resolved again on every download; this refuses the obvious at once.
+                errors.Add($"{field}[{i}].url", refused);
                 continue;
             }
 
@@ -160,7 +173,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         return items;
     }
 
-    private static List<(string AccountId, ContentOverrides? Overrides)> ReadTargets(IReadOnlyList<TargetDto>? dtos, RequestErrors errors)
+    private List<(string AccountId, ContentOverrides? Overrides)> ReadTargets(IReadOnlyList<TargetDto>? dtos, RequestErrors errors)
     {
         var targets = new List<(string, ContentOverrides?)>();
         if (dtos is null || dtos.Count == 0)

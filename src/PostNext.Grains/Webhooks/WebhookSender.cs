@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Webhooks;
+using PostNext.Platforms.Common;
 
 namespace PostNext.Grains.Webhooks;
 
@@ -60,7 +61,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookUrlPolicy p
             var excerpt = await ExcerptAsync(response, deadline.Token);
             return Result(status, $"HTTP {status}{(excerpt.Length > 0 ? ": " + excerpt : "")}", unavailable: status >= 500 || status is 408 or 429);
         }
-        catch (Exception ex) when (FindRefusal(ex) is { } refused)
+        catch (Exception ex) when (OutboundAddressPolicy.FindRefusal(ex) is { } refused)
         {
             return Result(null, refused.Message, unavailable: true);
         }
@@ -72,19 +73,6 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookUrlPolicy p
         {
             return Result(null, $"The receiver did not answer within {timeout.TotalSeconds:0.#} s.", unavailable: true);
         }
-    }
-
-    private static WebhookAddressException? FindRefusal(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is WebhookAddressException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The start of an error response's body, so the deliveries list says what the receiver complained about.</summary>

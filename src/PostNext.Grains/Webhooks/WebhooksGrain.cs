@@ -27,6 +27,9 @@ public sealed partial class WebhooksGrain(
     public const int MaxDataBytes = 64 * 1024;
     public const int MaxDeliveriesListed = 1000;
 
+    /// <summary>Most entries in a webhook's <c>events</c> list.</summary>
+    public const int MaxEventsListed = 20;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private string WorkspaceId => this.GetPrimaryKeyString();
@@ -179,6 +182,12 @@ public sealed partial class WebhooksGrain(
         if (requested is null || requested.Count == 0)
         {
             problems.Add(new WebhookProblem("events", $"List at least one event type: {known}."));
+            return [];
+        }
+
+        if (requested.Count > MaxEventsListed)
+        {
+            problems.Add(new WebhookProblem("events", $"List at most {MaxEventsListed} event types: {known}."));
             return [];
         }
 

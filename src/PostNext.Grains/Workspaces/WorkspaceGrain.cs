@@ -20,6 +20,12 @@ public sealed class WorkspaceGrain(
 
     public const int MaxApiKeys = 100;
 
+    /// <summary>Revoked keys kept (the most recently revoked), so a person can still see what was revoked and when.</summary>
+    public const int MaxRevokedKeysKept = 20;
+
+    /// <summary>Revoked keys are forgotten after this long.</summary>
+    public static readonly TimeSpan RevokedKeyRetention = TimeSpan.FromDays(30);
+
     /// <summary>Slots handed out recently, until the publication that took them shows up in the calendar index.</summary>
     private readonly Dictionary<string, HashSet<DateTimeOffset>> _recentlyReserved = new(StringComparer.Ordinal);
 
@@ -33,22 +39,27 @@ public sealed class WorkspaceGrain(
         }
 
         state.State = new WorkspaceState { Name = name, TimeZone = timeZone, CreatedAt = time.GetUtcNow() };
-        var key = AddKey("default");
+        var key = AddKey("default", [ApiScopes.Admin]);
         await state.WriteStateAsync();
         return new CreatedWorkspace(View(), key);
     }
 
     public Task<WorkspaceView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
 
-    public async Task<IssuedApiKey> IssueApiKeyAsync(string? label)
+    public async Task<IssuedApiKey> IssueApiKeyAsync(string? label, IReadOnlyList<string> scopes)
     {
+        if (scopes.Count == 0 || !scopes.All(ApiScopes.IsKnown))
+        {
+            throw new ArgumentException($"A key needs one or more of the scopes {string.Join(", ", ApiScopes.All)}.", nameof(scopes));
+        }
+
         EnsureExists();
         if (state.State.ApiKeys.Count(k => k.RevokedAt is null) >= MaxApiKeys)
         {
             throw new InvalidOperationException($"A workspace holds at most {MaxApiKeys} active API keys.");
         }
 
-        var key = AddKey(label);
+        var key = AddKey(label, scopes);
         await state.WriteStateAsync();
         return key;
     }
@@ -64,17 +75,30 @@ public sealed class WorkspaceGrain(
         if (key.RevokedAt is null)
         {
             key.RevokedAt = time.GetUtcNow();
+            PruneRevokedKeys();
             await state.WriteStateAsync();
         }
 
         return true;
     }
 
-    public Task<bool> VerifyApiKeyAsync(string keyId, string secret)
+    public Task<IReadOnlyList<string>?> CheckApiKeyAsync(string keyId, string secret)
     {
         var key = state.RecordExists ? state.State.ApiKeys.FirstOrDefault(k => k.Id == keyId && k.RevokedAt is null) : null;
         var valid = key is not null && CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret));
-        return Task.FromResult(valid);
+        return Task.FromResult(valid ? key!.GrantedScopes : null);
+    }
+
+    /// <summary>Keeps the most recently revoked keys for a while (a record of what was revoked), and no more.</summary>
+    private void PruneRevokedKeys()
+    {
+        var forgetBefore = time.GetUtcNow() - RevokedKeyRetention;
+        var keep = state.State.ApiKeys
+            .Where(k => k.RevokedAt > forgetBefore)
+            .OrderByDescending(k => k.RevokedAt)
+            .Take(MaxRevokedKeysKept)
+            .ToHashSet();
+        state.State.ApiKeys.RemoveAll(k => k.RevokedAt is not null && !keep.Contains(k));
     }
 
     public async Task AddAccountAsync(string accountId)
@@ -150,7 +174,7 @@ public sealed class WorkspaceGrain(
         return slot;
     }
 
-    private IssuedApiKey AddKey(string? label)
+    private IssuedApiKey AddKey(string? label, IReadOnlyList<string> scopes)
     {
         var keyId = Ids.New(Ids.ApiKey);
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -161,6 +185,7 @@ public sealed class WorkspaceGrain(
             Label = label,
             Prefix = value[..(ApiKeyFormat.Prefix.Length + 1 + Id.Length + 1 + keyId.Length + 5)] + "…",
             SecretHash = Hash(secret),
+            Scopes = [.. scopes.Distinct(StringComparer.Ordinal)],
             CreatedAt = time.GetUtcNow(),
         };
         state.State.ApiKeys.Add(stored);

@@ -36,5 +36,10 @@ public sealed class StoredApiKey
 
     [Id(5)] public DateTimeOffset? RevokedAt { get; set; }
 
-    public ApiKeyView ToView() => new(Id, Label, Prefix, CreatedAt, RevokedAt);
+    /// <summary>What the key may do (<see cref="ApiScopes"/>); empty for keys issued before scopes existed, which are admin keys.</summary>
+    [Id(6)] public List<string> Scopes { get; set; } = [];
+
+    public IReadOnlyList<string> GrantedScopes => Scopes.Count == 0 ? [ApiScopes.Admin] : Scopes;
+
+    public ApiKeyView ToView() => new(Id, Label, Prefix, CreatedAt, RevokedAt, GrantedScopes);
 }

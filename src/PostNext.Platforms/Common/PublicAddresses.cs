@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PostNext.Grains.Webhooks;
+namespace PostNext.Platforms.Common;
 
 /// <summary>
-/// Which addresses a webhook may be delivered to when private networks are not allowed: public unicast only. Refused:
+/// Which addresses the silos may call on a workspace's behalf (webhook receivers, media downloads) when private
+/// networks are not allowed: public unicast only. Refused:
 /// loopback, RFC 1918, CGNAT (100.64/10), link-local (169.254/16, fe80::/10), unique-local (fc00::/7), this-network
 /// (0/8), multicast, reserved and documentation ranges, and IPv6 forms that embed one of those (IPv4-mapped, NAT64, 6to4).
 /// </summary>
-public static class WebhookAddresses
+public static class PublicAddresses
 {
     public static bool IsPublic(IPAddress address)
     {

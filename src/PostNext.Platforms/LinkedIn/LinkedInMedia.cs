@@ -55,7 +55,7 @@ public sealed partial class LinkedInConnector
 
     private async Task<string> UploadImageAsync(MediaItem item, PublishingIdentity account, CancellationToken cancellationToken)
     {
-        var file = await media.FetchAsync(item.Url, cancellationToken);
+        var file = await media.FetchAsync(item, cancellationToken);
         var init = await SendRestAsync(Rest(HttpMethod.Post, "rest/images?action=initializeUpload", new JsonObject
         {
             ["initializeUploadRequest"] = new JsonObject { ["owner"] = account.ExternalId },
@@ -73,7 +73,7 @@ public sealed partial class LinkedInConnector
 
     private async Task<string> UploadVideoAsync(MediaItem item, PublishingIdentity account, CancellationToken cancellationToken)
     {
-        var file = await media.FetchAsync(item.Url, cancellationToken);
+        var file = await media.FetchAsync(item, cancellationToken);
         var init = (await SendRestAsync(Rest(HttpMethod.Post, "rest/videos?action=initializeUpload", new JsonObject
         {
             ["initializeUploadRequest"] = new JsonObject

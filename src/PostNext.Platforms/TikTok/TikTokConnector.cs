@@ -105,7 +105,7 @@ public sealed partial class TikTokConnector(
         string publishId;
         if (post.IsVideo)
         {
-            var video = await media.FetchAsync(post.Video!.Url, cancellationToken);
+            var video = await media.FetchAsync(post.Video!, cancellationToken);
             var plan = TikTokChunkPlan.For(video.Bytes.LongLength, Options.ChunkSizeBytes);
             await SaveInitAsync(request, $"video:{plan.VideoSize}");
             marker.Reach();

@@ -20,7 +20,7 @@ public sealed partial class XConnector
         var ids = new List<string>();
         foreach (var item in request.Content.Media)
         {
-            var file = await media.FetchAsync(item.Url, cancellationToken);
+            var file = await media.FetchAsync(item, cancellationToken);
             var type = ContentTypeOf(item, file.ContentType);
             ids.Add(await UploadAsync(file.Bytes, type, Category(item.Type, type), request.Account, cancellationToken));
         }

@@ -95,7 +95,7 @@ public sealed partial class YouTubeConnector(
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
     {
         var video = YouTubeVideo.From(request.Content);
-        var file = await media.FetchAsync(video.Media.Url, cancellationToken);
+        var file = await media.FetchAsync(video.Media, cancellationToken);
         var contentType = file.ContentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase) ? file.ContentType : "video/*";
         var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
                                ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);

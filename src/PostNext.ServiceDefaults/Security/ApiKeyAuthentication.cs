@@ -18,6 +18,7 @@ public static class ApiKeyDefaults
     public const string WorkspaceRole = "workspace";
     public const string WorkspaceClaim = "postnext:workspace";
     public const string KeyIdClaim = "postnext:key";
+    public const string ScopeClaim = "postnext:scope";
 }
 
 /// <summary>Resolves a presented workspace API key to its workspace; registered by the API once workspaces exist.</summary>
@@ -27,7 +28,8 @@ public interface IWorkspaceKeyResolver
     ValueTask<WorkspaceKeyMatch?> ResolveAsync(string presentedKey, CancellationToken cancellationToken);
 }
 
-public sealed record WorkspaceKeyMatch(string WorkspaceId, string KeyId);
+/// <summary>A verified workspace key: its workspace, its id and what it may do.</summary>
+public sealed record WorkspaceKeyMatch(string WorkspaceId, string KeyId, IReadOnlyList<string> Scopes);
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> (API clients) and <c>Basic</c> with the key as password
@@ -38,6 +40,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     OperatorKey operatorKey,
+    VerifiedKeyCache cache,
     IEnumerable<IWorkspaceKeyResolver> workspaceKeys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -54,20 +57,30 @@ public sealed class ApiKeyAuthenticationHandler(
             return Success(new Claim(ClaimTypes.Role, ApiKeyDefaults.OperatorRole), new Claim(ClaimTypes.Name, "operator"));
         }
 
+        var match = cache.Find(presented);
         foreach (var resolver in workspaceKeys)
         {
-            var match = await resolver.ResolveAsync(presented, Context.RequestAborted);
             if (match is not null)
             {
-                return Success(
-                    new Claim(ClaimTypes.Role, ApiKeyDefaults.WorkspaceRole),
-                    new Claim(ApiKeyDefaults.WorkspaceClaim, match.WorkspaceId),
-                    new Claim(ApiKeyDefaults.KeyIdClaim, match.KeyId),
-                    new Claim(ClaimTypes.Name, $"workspace:{match.WorkspaceId}"));
+                break;
+            }
+
+            match = await resolver.ResolveAsync(presented, Context.RequestAborted);
+            if (match is not null)
+            {
+                cache.Add(presented, match);
             }
         }
 
-        return AuthenticateResult.Fail("The API key is not valid.");
+        return match is null
+            ? AuthenticateResult.Fail("The API key is not valid.")
+            : Success([
+                new Claim(ClaimTypes.Role, ApiKeyDefaults.WorkspaceRole),
+                new Claim(ApiKeyDefaults.WorkspaceClaim, match.WorkspaceId),
+                new Claim(ApiKeyDefaults.KeyIdClaim, match.KeyId),
+                new Claim(ClaimTypes.Name, $"workspace:{match.WorkspaceId}"),
+                .. match.Scopes.Select(scope => new Claim(ApiKeyDefaults.ScopeClaim, scope)),
+            ]);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -6,14 +6,24 @@ namespace PostNext.Api.Tests.Connectors;
 /// <summary>The calls the connector tests make over HTTP, against one running host.</summary>
 public sealed class ConnectorsApi(HttpClient http)
 {
+    public const string ConnectSecretHeader = "PostNext-Connect-Secret";
+
+    /// <summary>The completion secret of each connection this client started, by state (as a client app would keep them).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _completionSecrets = new(StringComparer.Ordinal);
+
     public HttpClient Http => http;
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? json = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, object? json = null, string? connectSecret = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (connectSecret is not null)
+        {
+            request.Headers.Add(ConnectSecretHeader, connectSecret);
         }
 
         if (json is not null)
@@ -54,12 +64,25 @@ public sealed class ConnectorsApi(HttpClient http)
             HttpStatusCode.OK);
         var url = new Uri(start["authorizeUrl"]!.GetValue<string>());
         var state = start["state"]!.GetValue<string>();
-        return new ConnectStart(url, state, QueryHelpers.ParseQuery(url.Query).ToDictionary(q => q.Key, q => q.Value.ToString()), start["expiresAt"]!.GetValue<DateTimeOffset>());
+        var secret = start["completionSecret"]?.GetValue<string>();
+        if (secret is not null)
+        {
+            _completionSecrets[state] = secret;
+        }
+
+        return new ConnectStart(url, state, QueryHelpers.ParseQuery(url.Query).ToDictionary(q => q.Key, q => q.Value.ToString()), start["expiresAt"]!.GetValue<DateTimeOffset>(), secret);
     }
 
-    /// <summary>GET /v1/oauth/{platform}/callback?code=&amp;state= (anonymous, as the platform's redirect would arrive).</summary>
+    /// <summary>
+    /// GET /v1/oauth/{platform}/callback?code=&amp;state= with no key, as the client app that started the connection
+    /// forwards the platform's redirect: with the completion secret it kept for that state.
+    /// </summary>
     public Task<HttpResponseMessage> CallbackAsync(string platform, string code, string state) =>
-        SendAsync(HttpMethod.Get, $"/v1/oauth/{platform}/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}", key: null);
+        CallbackAsync(platform, code, state, _completionSecrets.GetValueOrDefault(state));
+
+    /// <summary>The callback with an explicit completion secret (or none).</summary>
+    public Task<HttpResponseMessage> CallbackAsync(string platform, string code, string state, string? secret) =>
+        SendAsync(HttpMethod.Get, $"/v1/oauth/{platform}/callback?code={Uri.EscapeDataString(code)}&state={Uri.EscapeDataString(state)}", key: null, connectSecret: secret);
 
     /// <summary>Creates a post; returns the 201 answer.</summary>
     public async Task<JsonObject> CreatePostAsync(string ws, string key, object body) =>
@@ -101,4 +124,4 @@ public sealed class ConnectorsApi(HttpClient http)
 }
 
 /// <summary>What POST …/accounts/connect answered.</summary>
-public sealed record ConnectStart(Uri AuthorizeUrl, string State, IReadOnlyDictionary<string, string> Query, DateTimeOffset ExpiresAt);
+public sealed record ConnectStart(Uri AuthorizeUrl, string State, IReadOnlyDictionary<string, string> Query, DateTimeOffset ExpiresAt, string? CompletionSecret = null);

@@ -76,6 +76,7 @@ public sealed class ConnectorsHost : IAsyncLifetime
             "--PostNext:Scheduling:ReminderPeriod=00:01:00",
             "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
             "--PostNext:ApiRateLimit:Burst=100000",
+            "--PostNext:Media:AllowPrivateNetworks=true", // the fakes serve media on loopback
             "--Logging:LogLevel:Default=Warning",
             .. PlatformSettings(PlatformIds.X, XConnector.Defaults, X.Server),
             .. PlatformSettings(PlatformIds.LinkedIn, LinkedInConnector.Defaults, LinkedIn.Server),
@@ -104,6 +105,7 @@ public sealed class ConnectorsHost : IAsyncLifetime
             "--PostNext:Scheduling:RetryBaseDelay=00:00:01",
             "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
             "--PostNext:ApiRateLimit:Burst=100000",
+            "--PostNext:Media:AllowPrivateNetworks=true", // the fakes serve media on loopback
             "--Logging:LogLevel:Default=Warning",
             .. PlatformSettings(PlatformIds.X, XConnector.Defaults, x.Server),
             .. extraSettings,

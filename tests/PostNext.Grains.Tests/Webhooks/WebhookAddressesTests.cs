@@ -1,3 +1,4 @@
+using PostNext.Platforms.Common;
 using System.Net;
 using PostNext.Grains.Webhooks;
 
@@ -52,7 +53,7 @@ public sealed class WebhookAddressesTests
     [InlineData("3fff::1")]
     [InlineData("100::1")]
     public void Loopback_private_link_local_and_reserved_addresses_are_not_public(string address) =>
-        Assert.False(WebhookAddresses.IsPublic(IPAddress.Parse(address)), address);
+        Assert.False(PublicAddresses.IsPublic(IPAddress.Parse(address)), address);
 
     [Theory]
     [InlineData("1.1.1.1")]
@@ -71,5 +72,5 @@ public sealed class WebhookAddressesTests
     [InlineData("2606:4700:4700::1111")]
     [InlineData("2a00:1450:4007:80c::200e")]
     public void Public_unicast_addresses_are_public(string address) =>
-        Assert.True(WebhookAddresses.IsPublic(IPAddress.Parse(address)), address);
+        Assert.True(PublicAddresses.IsPublic(IPAddress.Parse(address)), address);
 }

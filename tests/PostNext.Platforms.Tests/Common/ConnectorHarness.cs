@@ -34,6 +34,7 @@ public static class ConnectorHarness
             [$"PostNext:Platforms:{platform}:ClientId"] = ClientId,
             [$"PostNext:Platforms:{platform}:ClientSecret"] = ClientSecret,
             [$"PostNext:Platforms:{platform}:PollInterval"] = "00:00:00.050",
+            ["PostNext:Media:AllowPrivateNetworks"] = "true", // the fakes serve media on loopback
         };
         foreach (var (name, url) in new[]
                  {
