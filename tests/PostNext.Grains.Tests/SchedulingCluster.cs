@@ -67,13 +67,14 @@ public sealed class SchedulingCluster : IAsyncDisposable
             if (faults is null)
             {
                 silo.UseInMemoryProviders();
+                silo.Services.AddSingleton<ICalendarStore>(calendar);
             }
             else
             {
                 silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
+                silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
             }
 
-            silo.Services.AddSingleton<ICalendarStore>(calendar);
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });

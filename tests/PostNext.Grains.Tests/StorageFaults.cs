@@ -3,6 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Posts;
+using PostNext.Grains.Posts.Publishing;
+using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Tests;
 
@@ -20,9 +24,10 @@ public sealed class StorageFaults
     /// <summary>Writes refused so far.</summary>
     public int Injected { get; private set; }
 
-    internal bool ShouldFail(string stateName, GrainId grainId)
+    internal bool ShouldFail(string stateName, GrainId grainId) => ShouldFail(stateName, grainId.Key.ToString()!);
+
+    internal bool ShouldFail(string stateName, string key)
     {
-        var key = grainId.Key.ToString()!;
         foreach (var entry in _failWrites)
         {
             if (entry.Key.StateName == stateName && key.Contains(entry.Key.KeyPart, StringComparison.Ordinal) && entry.Value > 0
@@ -50,6 +55,31 @@ internal sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faul
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
+/// <summary>Wraps the calendar store, where publications keep their state, and fails the writes <see cref="StorageFaults"/> asks for (state name "publication").</summary>
+internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults faults) : ICalendarStore
+{
+    public Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default) =>
+        inner.LoadAsync(postId, accountId, cancellationToken);
+
+    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default) =>
+        faults.ShouldFail(PublicationRecord.LegacyStateName, PublicationKey.For(entry.PostId, entry.AccountId))
+            ? Task.FromException<bool>(new IOException($"Injected storage fault: writing publication {entry.PostId}~{entry.AccountId} failed."))
+            : inner.SaveAsync(entry, state, expectedRevision, cancellationToken);
+
+    public Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default) => inner.UpsertAsync(entry, cancellationToken);
+
+    public Task RemoveAsync(string workspaceId, string postId, string accountId, CancellationToken cancellationToken = default) =>
+        inner.RemoveAsync(workspaceId, postId, accountId, cancellationToken);
+
+    public Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        inner.OverdueAsync(before, limit, cancellationToken);
+
+    public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        inner.PendingTimesAsync(workspaceId, accountId, from, to, cancellationToken);
 }
 
 internal static class StorageFaultsExtensions

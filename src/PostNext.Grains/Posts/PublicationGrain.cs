@@ -13,6 +13,9 @@ using PostNext.Grains.Posts.Publishing;
 using PostNext.Grains.Scheduling;
 using PostNext.Grains.Webhooks;
 using PostNext.Storage.Calendar;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace PostNext.Grains.Posts;
 
@@ -25,8 +28,9 @@ namespace PostNext.Grains.Posts;
 /// ETag, so a stale activation can neither start a second attempt nor overwrite a newer outcome.
 /// </summary>
 public sealed partial class PublicationGrain(
-    [PersistentState("publication", StorageNames.Grains)] IPersistentState<PublicationState> state,
     ICalendarStore calendar,
+    Serializer<PublicationState> serializer,
+    IServiceProvider services,
     AttemptRunner runner,
     SiloLiveness liveness,
     IOptionsMonitor<RateLimitOptions> limits,
@@ -45,8 +49,8 @@ public sealed partial class PublicationGrain(
 
     private IGrainTimer? _precise;
 
-    /// <summary>The calendar row lags the state (its upsert failed after the state was written): synced at the next call.</summary>
-    private bool _calendarBehind;
+    /// <summary>The state, kept in the publication's calendar row (loaded on activation).</summary>
+    private PublicationRecord state = null!;
 
     private SchedulingOptions Options => options.Value;
 
@@ -55,6 +59,15 @@ public sealed partial class PublicationGrain(
     private string Key => this.GetPrimaryKeyString();
 
     private bool Exists => state.RecordExists && !S.Deleted;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var separator = key.IndexOf('~', StringComparison.Ordinal);
+        state = new PublicationRecord(key[..separator], key[(separator + 1)..], this.GetGrainId(), calendar, serializer,
+            services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains));
+        await state.ReadStateAsync();
+    }
 
     public async Task<PublicationView> ScheduleAsync(SchedulePublication command)
     {
@@ -125,7 +138,6 @@ public sealed partial class PublicationGrain(
 
         if (S.Status == PublicationStatus.Canceled)
         {
-            await SyncCalendarAsync();
             return new PublicationChange(View(), null);
         }
 
@@ -177,10 +189,11 @@ public sealed partial class PublicationGrain(
         }
 
         await DisarmReminderAsync();
+
+        // The state lives in the calendar row: removing the row forgets the publication.
         await calendar.RemoveAsync(S.WorkspaceId, S.PostId, S.AccountId);
         S.Deleted = true;
-        S.Revision++;
-        await state.WriteOrReloadAsync(this, logger);
+        DeactivateOnIdle();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -289,7 +302,7 @@ public sealed partial class PublicationGrain(
     /// <summary>Drains the platform call running for this activation and records its outcome here, instead of leaving it to a reconciliation.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!Exists || S.Status != PublicationStatus.Publishing || S.CurrentAttempt is not { } attempt)
+        if (state is null || !Exists || S.Status != PublicationStatus.Publishing || S.CurrentAttempt is not { } attempt)
         {
             return;
         }
@@ -316,7 +329,6 @@ public sealed partial class PublicationGrain(
             return;
         }
 
-        await SyncCalendarAsync();
         var now = time.GetUtcNow();
         var holder = S.CurrentAttempt?.Silo ?? "";
         var holderGone = holder == liveness.Self || liveness.IsGone(holder);
@@ -387,7 +399,6 @@ public sealed partial class PublicationGrain(
             return Current();
         }
 
-        await SyncCalendarAsync();
         return false;
     }
 
@@ -515,35 +526,11 @@ public sealed partial class PublicationGrain(
 
     private static TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2_000));
 
-    /// <summary>Writes the state (a failed write reloads it, so memory never runs ahead of storage), then the calendar row.</summary>
+    /// <summary>Writes the state and its calendar row in one statement (a failed write reloads the stored state, so memory never runs ahead of storage).</summary>
     private async Task SaveAsync()
     {
         S.Revision++;
         await state.WriteOrReloadAsync(this, logger);
-        _calendarBehind = true;
-        await SyncCalendarAsync();
-    }
-
-    /// <summary>Brings the calendar row up to the stored state (the row carries the revision, so order across silos is safe).</summary>
-    private async Task SyncCalendarAsync()
-    {
-        if (!_calendarBehind || !state.RecordExists || S.Deleted)
-        {
-            return;
-        }
-
-        try
-        {
-            await calendar.UpsertAsync(new CalendarEntry(
-                S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.Status, S.DueAt,
-                S.Status == PublicationStatus.Deferred && S.DeferredUntil is { } until ? until : S.DueAt,
-                S.PublishedAt, S.Revision, PublicationPolicy.WakeAt(S)));
-            _calendarBehind = false;
-        }
-        catch (Exception ex)
-        {
-            LogSideEffectFailed(ex, Key);
-        }
     }
 
     /// <summary>

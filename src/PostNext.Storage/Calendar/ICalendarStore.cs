@@ -2,9 +2,21 @@ using PostNext.Abstractions.Calendar;
 
 namespace PostNext.Storage.Calendar;
 
-/// <summary>The calendar index: one entry per publication, kept by the publication grains, queried by range.</summary>
+/// <summary>
+/// The calendar index: one entry per publication, kept by the publication grains, queried by range. The row also holds
+/// the publication's state, so a state change and its calendar row are written in one statement.
+/// </summary>
 public interface ICalendarStore
 {
+    /// <summary>The publication's stored state and revision; null when it has no row. A row written before states moved here has a null state.</summary>
+    Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the publication's state and calendar row together if the stored revision is still
+    /// <paramref name="expectedRevision"/> (0: no row yet). False when another write came first: the caller's state is stale.
+    /// </summary>
+    Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default);
+
     /// <summary>Inserts or replaces an entry unless the stored one has a newer revision.</summary>
     Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default);
 
@@ -19,4 +31,31 @@ public interface ICalendarStore
 
     /// <summary>The times of an account's pending (scheduled or deferred) publications in [from, to).</summary>
     Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A publication's state as stored in its calendar row (null for rows written before states moved there).</summary>
+public sealed record StoredPublication(byte[]? State, long Revision);
+
+/// <summary>Which due shard a publication belongs to: its due dispatch is spread over this many grains per time bucket.</summary>
+public static class DueShards
+{
+    public const int Count = 8;
+
+    /// <summary>A stable shard from the publication key (the same on every silo and in PostgreSQL).</summary>
+    public static short Of(string postId, string accountId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in postId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        hash = (hash ^ '~') * 16777619u;
+        foreach (var c in accountId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (short)(hash % Count);
+    }
 }

@@ -9,6 +9,38 @@ public sealed class InMemoryCalendarStore : ICalendarStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedSet<CalendarEntry>> _byWorkspace = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Post, string Account), CalendarEntry> _byKey = [];
+    private readonly Dictionary<(string Post, string Account), StoredPublication> _states = [];
+
+    public Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_states.GetValueOrDefault((postId, accountId)) ?? (_byKey.TryGetValue((postId, accountId), out var entry) ? new StoredPublication(null, entry.Revision) : null));
+        }
+    }
+
+    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var key = (entry.PostId, entry.AccountId);
+            var stored = _byKey.TryGetValue(key, out var existing) ? existing.Revision : 0;
+            if (stored != expectedRevision)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (existing is not null)
+            {
+                Entries(existing.WorkspaceId).Remove(existing);
+            }
+
+            _byKey[key] = entry;
+            Entries(entry.WorkspaceId).Add(entry);
+            _states[key] = new StoredPublication([.. state], entry.Revision);
+            return Task.FromResult(true);
+        }
+    }
 
     public Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
     {
@@ -35,6 +67,7 @@ public sealed class InMemoryCalendarStore : ICalendarStore
     {
         lock (_gate)
         {
+            _states.Remove((postId, accountId));
             if (_byKey.Remove((postId, accountId), out var existing))
             {
                 Entries(existing.WorkspaceId).Remove(existing);

@@ -5,9 +5,30 @@ using PostNext.Abstractions.Posts;
 
 namespace PostNext.Storage.Calendar;
 
-/// <summary>The calendar index in <c>postnext_calendar</c> (cluster mode): one row per publication, upserted by revision.</summary>
-public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalendarStore
+/// <summary>
+/// The calendar index in <c>postnext_calendar</c> (cluster mode): one row per publication with its state, written by
+/// revision through a group commit.
+/// </summary>
+public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalendarStore, IAsyncDisposable
 {
+    private readonly PublicationWriteBatcher _writes = new(dataSource);
+
+    public async Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT state, revision FROM postnext_calendar WHERE post_id = $1 AND account_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = postId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredPublication(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt64(1))
+            : null;
+    }
+
+    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default) =>
+        _writes.SaveAsync(entry, state, expectedRevision).WaitAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+
     private const string Columns = "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at";
 
     public async Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
@@ -126,7 +147,7 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     /// <summary>Statuses are stored by their API names (snake_case) so the table reads well in psql.</summary>
-    private static string StatusName(PublicationStatus status) => status.ToString().ToLowerInvariant();
+    internal static string StatusName(PublicationStatus status) => status.ToString().ToLowerInvariant();
 
     private static PublicationStatus ParseStatus(string value) => Enum.Parse<PublicationStatus>(value, ignoreCase: true);
 }

@@ -1,0 +1,154 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Posts;
+
+namespace PostNext.Storage.Calendar;
+
+/// <summary>
+/// Group commit for publication writes: concurrent writes from many publication grains go to PostgreSQL together,
+/// as one statement per batch, each row still guarded by its own revision check. Under light load a batch is one
+/// write and waits for nothing; under a burst (thousands of publications due at one instant) a few round trips carry
+/// them all.
+/// </summary>
+internal sealed class PublicationWriteBatcher : IAsyncDisposable
+{
+    private const int MaxBatch = 500;
+    private const int Writers = 4;
+
+    private const string Sql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                                 $8::timestamptz[], $9::bigint[], $10::timestamptz[], $11::bytea[], $12::bigint[], $13::smallint[])
+                AS i(workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, expected, shard)
+        ),
+        updated AS (
+            UPDATE postnext_calendar c SET
+                workspace_id = i.workspace_id, platform = i.platform, status = i.status, scheduled_at = i.scheduled_at, at = i.at,
+                published_at = i.published_at, revision = i.revision, wake_at = i.wake_at, state = i.state, shard = i.shard
+            FROM input i
+            WHERE i.expected > 0 AND c.post_id = i.post_id AND c.account_id = i.account_id AND c.revision = i.expected
+            RETURNING c.post_id, c.account_id
+        ),
+        inserted AS (
+            INSERT INTO postnext_calendar (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard)
+            SELECT workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard
+            FROM input WHERE expected = 0
+            ON CONFLICT (post_id, account_id) DO NOTHING
+            RETURNING post_id, account_id
+        )
+        SELECT post_id, account_id FROM updated UNION ALL SELECT post_id, account_id FROM inserted
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _writers;
+
+    public PublicationWriteBatcher(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision)
+    {
+        var write = new Write(entry, state, expectedRevision);
+        return _queue.Writer.TryWrite(write) ? write.Done.Task : Task.FromException<bool>(new ObjectDisposedException(nameof(PublicationWriteBatcher)));
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        var keys = new HashSet<(string, string)>();
+        var carried = new Queue<Write>();
+        while (carried.Count > 0 || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            keys.Clear();
+            var later = new Queue<Write>();
+            while (batch.Count < MaxBatch && (carried.TryDequeue(out var write) || _queue.Reader.TryRead(out write)))
+            {
+                // Two writes of one publication (a stale activation racing a new one) never share a statement: each
+                // must see the other's revision, which only separate statements give.
+                if (keys.Add((write.Entry.PostId, write.Entry.AccountId)))
+                {
+                    batch.Add(write);
+                }
+                else
+                {
+                    later.Enqueue(write);
+                }
+            }
+
+            while (carried.TryDequeue(out var rest))
+            {
+                later.Enqueue(rest);
+            }
+
+            carried = later;
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var saved = await ExecuteAsync(batch).ConfigureAwait(false);
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetResult(saved.Contains((write.Entry.PostId, write.Entry.AccountId)));
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task<HashSet<(string, string)>> ExecuteAsync(List<Write> batch)
+    {
+        await using var command = _dataSource.CreateCommand(Sql);
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.WorkspaceId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.PostId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.AccountId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.Platform)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => PostgresCalendarStore.StatusName(w.Entry.Status))));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.ScheduledAt.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.At.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.PublishedAt?.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.Bigint, batch.Select(w => w.Entry.Revision)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.WakeAt?.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.Bytea, batch.Select(w => w.State)));
+        command.Parameters.Add(Array(NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedRevision)));
+        command.Parameters.Add(Array(NpgsqlDbType.Smallint, batch.Select(w => DueShards.Of(w.Entry.PostId, w.Entry.AccountId))));
+
+        var saved = new HashSet<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            saved.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return saved;
+    }
+
+    private static NpgsqlParameter Array<T>(NpgsqlDbType type, IEnumerable<T> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() };
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+    }
+
+    private sealed record Write(CalendarEntry Entry, byte[] State, long ExpectedRevision)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
