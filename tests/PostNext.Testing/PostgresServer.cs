@@ -112,7 +112,8 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var pgCtl = Path.Combine(_binDirectory!, "pg_ctl");
         var stop = _asPostgresUser ? $"runuser -u postgres -- {pgCtl}" : pgCtl;
-        var script = $"while kill -0 \"$1\" 2>/dev/null; do sleep 2; done; {stop} -D \"$2\" -m immediate -w stop; rm -rf \"$3\"";
+        // Output to /dev/null first: its pipes lead to this process, and once it is gone a write would end the watcher.
+        var script = $"exec >/dev/null 2>&1; while kill -0 \"$1\"; do sleep 2; done; {stop} -D \"$2\" -m immediate -w stop; rm -rf \"$3\"";
         var start = new ProcessStartInfo("setsid")
         {
             UseShellExecute = false,
@@ -120,7 +121,7 @@ public sealed class PostgresServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "sh", "-c", script + " >/dev/null 2>&1", "postgres-watch", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(_dataRoot!, "data"), _dataRoot! })
+        foreach (var arg in new[] { "sh", "-c", script, "postgres-watch", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(_dataRoot!, "data"), _dataRoot! })
         {
             start.ArgumentList.Add(arg);
         }
