@@ -20,6 +20,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<PublishThrottle>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<SiloLiveness>();
+        services.AddSingleton<ArmedBuckets>();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName));
         services.AddOptions<AccountOptions>().Bind(configuration.GetSection(AccountOptions.SectionName));
         services.AddPostNextAnalytics(configuration);

@@ -78,6 +78,9 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
     public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         inner.OverdueAsync(before, limit, cancellationToken);
 
+    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        inner.DueAsync(shard, from, before, limit, cancellationToken);
+
     public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         inner.PendingTimesAsync(workspaceId, accountId, from, to, cancellationToken);
 }

@@ -37,6 +37,10 @@ public interface IPublicationGrain : IGrainWithStringKey
     [Alias("Wake")]
     Task WakeAsync();
 
+    /// <summary>Its due bucket's nudge: tick at <paramref name="at"/> (now when already past), loading the publication ahead of its time.</summary>
+    [Alias("Nudge")]
+    Task NudgeAsync(DateTimeOffset at);
+
     /// <summary>Durably records a connector's intermediate id (container, upload session…) for the current attempt's publication.</summary>
     [Alias("SaveCheckpoint")]
     Task SaveCheckpointAsync(string attemptId, string key, string value);

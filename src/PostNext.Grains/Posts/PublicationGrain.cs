@@ -33,6 +33,7 @@ public sealed partial class PublicationGrain(
     IServiceProvider services,
     AttemptRunner runner,
     SiloLiveness liveness,
+    ArmedBuckets armedBuckets,
     IOptionsMonitor<RateLimitOptions> limits,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
@@ -93,7 +94,7 @@ public sealed partial class PublicationGrain(
             CurrentAttempt = previous?.CurrentAttempt,
         };
         await SaveAsync();
-        await ArmReminderAsync(S.DueAt);
+        await ArmAsync(S.DueAt);
         return View();
     }
 
@@ -123,7 +124,7 @@ public sealed partial class PublicationGrain(
         await SaveAsync();
         if (dueAt is not null)
         {
-            await ArmReminderAsync(S.DueAt);
+            await ArmAsync(S.DueAt);
         }
 
         return new PublicationChange(View(), null);
@@ -149,7 +150,7 @@ public sealed partial class PublicationGrain(
         S.Status = PublicationStatus.Canceled;
         S.DeferredUntil = null;
         await SaveAsync();
-        await DisarmReminderAsync();
+        Disarm();
         return new PublicationChange(View(), null);
     }
 
@@ -171,7 +172,7 @@ public sealed partial class PublicationGrain(
         S.DeferredUntil = null;
         S.DeferReason = null;
         await SaveAsync();
-        await ArmReminderAsync(now + Options.ReminderPeriod);
+        await ArmAsync(now + Options.ReminderPeriod);
         await TickAsync();
         return new PublicationChange(View(), null);
     }
@@ -188,7 +189,7 @@ public sealed partial class PublicationGrain(
             throw new InvalidOperationException("Only a finished or canceled publication can be deleted.");
         }
 
-        await DisarmReminderAsync();
+        Disarm();
 
         // The state lives in the calendar row: removing the row forgets the publication.
         await calendar.RemoveAsync(S.WorkspaceId, S.PostId, S.AccountId);
@@ -196,21 +197,50 @@ public sealed partial class PublicationGrain(
         DeactivateOnIdle();
     }
 
+    /// <summary>
+    /// A per-publication reminder registered before due buckets drove publishing: ticks once more and is then dropped,
+    /// its publication now woken by its due bucket.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ReminderName)
+        if (reminderName != ReminderName)
         {
-            await TickAsync();
+            return;
+        }
+
+        await TickAsync();
+        if (Exists && !S.Status.IsFinal() && PublicationPolicy.WakeAt(S) is { } next)
+        {
+            await ArmAsync(next);
+        }
+
+        if (await this.GetReminder(ReminderName) is { } legacy)
+        {
+            await this.UnregisterReminder(legacy);
         }
     }
 
-    /// <summary>Runs what a reminder tick runs (the sweeper's nudge), and re-arms the reminder in case it was lost.</summary>
+    public async Task NudgeAsync(DateTimeOffset at)
+    {
+        var due = at - time.GetUtcNow();
+        if (due <= TimeSpan.Zero)
+        {
+            await TickAsync();
+        }
+        else
+        {
+            SetPreciseTimer(due);
+        }
+    }
+
+    /// <summary>Runs a tick now (the sweeper's nudge), and makes sure its due bucket is armed in case it was lost.</summary>
     public async Task WakeAsync()
     {
         await TickAsync();
         if (Exists && !S.Status.IsFinal() && PublicationPolicy.WakeAt(S) is { } next)
         {
-            await ArmReminderAsync(next);
+            armedBuckets.Forget(BucketOf(next > time.GetUtcNow() ? next : time.GetUtcNow()));
+            await ArmAsync(next);
         }
     }
 
@@ -234,6 +264,7 @@ public sealed partial class PublicationGrain(
             StartedAt = now,
             LeaseUntil = now + Options.PublishTimeout + Options.LeaseMargin,
             Silo = liveness.Self,
+            CheckAt = now + Options.ReminderPeriod,
         };
         S.Status = PublicationStatus.Publishing;
         S.DeferredUntil = null;
@@ -336,7 +367,14 @@ public sealed partial class PublicationGrain(
         switch (decision.Action)
         {
             case TickAction.Disarm:
-                await DisarmReminderAsync();
+                Disarm();
+                break;
+
+            case TickAction.Wait when S.Status == PublicationStatus.Publishing && S.CurrentAttempt is { CheckAt: { } check } attempt && check <= now:
+                // The lease runs and its silo is there: look again a reminder period later (or at the lease's end).
+                attempt.CheckAt = now + Options.ReminderPeriod < attempt.LeaseUntil ? now + Options.ReminderPeriod : attempt.LeaseUntil;
+                await SaveAsync();
+                await ArmAsync(attempt.CheckAt.Value);
                 break;
 
             case TickAction.Wait when decision.At is { } at && at - now < PreciseHorizon:
@@ -418,7 +456,7 @@ public sealed partial class PublicationGrain(
                 await EmitFinalThenSaveAsync();
                 await AfterAsync(() => GrainFactory.GetGrain<IPostMetricsGrain>(Key).StartAsync(
                     new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content)));
-                await AfterAsync(DisarmReminderAsync);
+                Disarm();
                 break;
 
             case Transition.Defer defer:
@@ -428,7 +466,7 @@ public sealed partial class PublicationGrain(
                 S.ReconcileAt = null;
                 await SaveAsync();
                 await AfterAsync(EmitWebhookAsync);
-                await AfterAsync(() => ArmReminderAsync(defer.Until));
+                await AfterAsync(() => ArmAsync(defer.Until));
                 break;
 
             case Transition.Fail fail:
@@ -441,7 +479,7 @@ public sealed partial class PublicationGrain(
                 S.Error = new PublicationError(fail.Category, fail.Message);
                 S.ReconcileAt = null;
                 await EmitFinalThenSaveAsync();
-                await AfterAsync(DisarmReminderAsync);
+                Disarm();
                 break;
 
             case Transition.Unconfirm unconfirm:
@@ -449,14 +487,14 @@ public sealed partial class PublicationGrain(
                 S.Error = new PublicationError(ErrorCategory.UnknownOutcome, unconfirm.Reason);
                 S.ReconcileAt = unconfirm.ReconcileAt;
                 await SaveAsync();
-                await AfterAsync(() => ArmReminderAsync(unconfirm.ReconcileAt));
+                await AfterAsync(() => ArmAsync(unconfirm.ReconcileAt));
                 break;
 
             case Transition.AskAgain again:
                 S.ReconcileAttempts++;
                 S.ReconcileAt = again.At;
                 await SaveAsync();
-                await AfterAsync(() => ArmReminderAsync(again.At));
+                await AfterAsync(() => ArmAsync(again.At));
                 break;
 
             case Transition.RefreshToken refresh:
@@ -534,22 +572,31 @@ public sealed partial class PublicationGrain(
     }
 
     /// <summary>
-    /// Registers (or moves) the reminder to tick at <paramref name="at"/>. A first tick already in the past is skipped
-    /// by Orleans (it waits a whole period), so an overdue tick is placed a moment ahead instead; a tick due within
-    /// seconds also gets a grain timer, for sub-second precision while this activation lives (the reminder stays the
-    /// durable backup, and a double tick is harmless).
+    /// Makes sure a tick comes at <paramref name="at"/>: the due bucket of that time (one reminder per bucket and shard)
+    /// is the durable wake-up; a tick due within seconds also gets a grain timer, for sub-second precision while this
+    /// activation lives (a double tick is harmless).
     /// </summary>
-    private async Task ArmReminderAsync(DateTimeOffset at)
+    private async Task ArmAsync(DateTimeOffset at)
     {
-        var due = at - time.GetUtcNow();
-        await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, Options.ReminderPeriod);
+        var now = time.GetUtcNow();
+        var due = at - now;
         _precise?.Dispose();
         _precise = null;
         if (due < PreciseHorizon)
         {
             SetPreciseTimer(due);
         }
+
+        var bucket = BucketOf(at > now ? at : now);
+        if (!armedBuckets.IsArmed(bucket))
+        {
+            await GrainFactory.GetGrain<IDueBucketGrain>(bucket).EnsureArmedAsync(at);
+            armedBuckets.MarkArmed(bucket, DueBuckets.StartOf(at > now ? at : now, Options.DueBucketSize) + Options.DueBucketSize);
+        }
     }
+
+    private string BucketOf(DateTimeOffset at) =>
+        DueBuckets.Key(DueBuckets.StartOf(at, Options.DueBucketSize), DueShards.Of(S.PostId, S.AccountId));
 
     private void SetPreciseTimer(TimeSpan due)
     {
@@ -559,14 +606,10 @@ public sealed partial class PublicationGrain(
             new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
     }
 
-    private async Task DisarmReminderAsync()
+    private void Disarm()
     {
         _precise?.Dispose();
         _precise = null;
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
     }
 
     private PublicationView View() => new(

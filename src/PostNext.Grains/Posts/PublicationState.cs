@@ -71,4 +71,7 @@ public sealed class PublishAttempt
 
     /// <summary>The silo (address and generation) that holds the lease.</summary>
     [Id(4)] public string Silo { get; set; } = "";
+
+    /// <summary>When a tick next checks on the attempt while its lease runs (whether its silo is still there).</summary>
+    [Id(5)] public DateTimeOffset? CheckAt { get; set; }
 }

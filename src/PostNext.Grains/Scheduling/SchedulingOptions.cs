@@ -38,6 +38,18 @@ public sealed class SchedulingOptions
     /// </summary>
     public int MaxPublishStartsPerSecond { get; set; }
 
+    /// <summary>
+    /// The due dispatch's time bucket: one Orleans reminder per bucket and due shard (not per publication) fires
+    /// shortly before the bucket starts; the bucket then reads what is due from the calendar index.
+    /// </summary>
+    public TimeSpan DueBucketSize { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How far ahead an open bucket loads the publications about to fall due (they then tick on their own timers).</summary>
+    public TimeSpan DueLookahead { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often an open bucket reads the calendar index for what falls due next.</summary>
+    public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often the sweeper looks for publications left scheduled in the past.</summary>
     public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

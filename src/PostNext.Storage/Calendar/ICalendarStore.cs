@@ -29,9 +29,18 @@ public interface ICalendarStore
     /// <summary>Publications of any workspace whose next tick (<see cref="CalendarEntry.WakeAt"/>) is before <paramref name="before"/>, most overdue first.</summary>
     Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Publications of one due shard whose next tick is in [<paramref name="from"/>, <paramref name="before"/>) (no lower
+    /// bound when <paramref name="from"/> is null), soonest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The times of an account's pending (scheduled or deferred) publications in [from, to).</summary>
     Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A publication whose next tick is due.</summary>
+public sealed record DueEntry(string PostId, string AccountId, DateTimeOffset WakeAt);
 
 /// <summary>A publication's state as stored in its calendar row (null for rows written before states moved there).</summary>
 public sealed record StoredPublication(byte[]? State, long Revision);

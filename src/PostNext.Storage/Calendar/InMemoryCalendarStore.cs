@@ -116,6 +116,20 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         }
     }
 
+    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<DueEntry> due = _byKey.Values
+                .Where(e => e.WakeAt is { } wake && wake < before && (from is null || wake >= from) && DueShards.Of(e.PostId, e.AccountId) == shard)
+                .OrderBy(e => e.WakeAt)
+                .Take(limit)
+                .Select(e => new DueEntry(e.PostId, e.AccountId, e.WakeAt!.Value))
+                .ToList();
+            return Task.FromResult(due);
+        }
+    }
+
     public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -121,6 +121,28 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         return await ReadEntriesAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT post_id, account_id, wake_at FROM postnext_calendar
+            WHERE shard = $1 AND wake_at IS NOT NULL AND wake_at < $2 AND ($3::timestamptz IS NULL OR wake_at >= $3)
+            ORDER BY wake_at
+            LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = shard, NpgsqlDbType = NpgsqlDbType.Smallint });
+        command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
+        command.Parameters.Add(Time(from));
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var due = new List<DueEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new DueEntry(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return due;
+    }
+
     public async Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""

@@ -186,7 +186,7 @@ public static class PublicationPolicy
     {
         PublicationStatus.Scheduled => s.DueAt,
         PublicationStatus.Deferred => s.DeferredUntil ?? s.DueAt,
-        PublicationStatus.Publishing => s.CurrentAttempt?.LeaseUntil ?? s.DueAt,
+        PublicationStatus.Publishing => s.CurrentAttempt is { } attempt ? attempt.CheckAt ?? attempt.LeaseUntil : s.DueAt,
         PublicationStatus.Unconfirmed => s.ReconcileAt ?? s.DueAt,
         _ => null,
     };

@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Posts;
+using PostNext.Storage.Calendar;
+
+namespace PostNext.Grains.Scheduling;
+
+/// <summary>
+/// One time bucket of one due shard. Its reminder is registered when the first publication falls in the bucket and
+/// fires shortly before the bucket starts, then every reminder period as the durable retry. While open, the bucket
+/// reads the calendar index every <see cref="SchedulingOptions.DuePollInterval"/> and nudges each publication due
+/// within the lookahead: the publication loads ahead of its time and ticks on its own timer, so thousands due at one
+/// instant are already in memory when it comes. The bucket holding "now" also catches anything overdue. Once its
+/// time is over and nothing in it is left to tick, it unregisters its reminder.
+/// </summary>
+public sealed partial class DueBucketGrain(
+    ICalendarStore calendar,
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<DueBucketGrain> logger) : Grain, IDueBucketGrain, IRemindable
+{
+    private const string ReminderName = "due";
+    private const int PageSize = 2_000;
+    private const int Parallelism = 64;
+
+    /// <summary>How long before its start a bucket opens.</summary>
+    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(30);
+
+    /// <summary>What this activation already nudged, with the time it nudged it for (a publication moved to a new time is nudged again).</summary>
+    private readonly Dictionary<(string Post, string Account), (DateTimeOffset WakeAt, DateTimeOffset NudgedAt)> _nudged = [];
+
+    /// <summary>A publication still due this long after its nudge is nudged again (its activation may have been lost).</summary>
+    private static readonly TimeSpan RenudgeAfter = TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset _start;
+    private short _shard;
+    private bool _armed;
+    private IGrainTimer? _poll;
+    private bool _polling;
+
+    private SchedulingOptions Options => options.Value;
+
+    private DateTimeOffset End => _start + Options.DueBucketSize;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_start, _shard) = DueBuckets.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task EnsureArmedAsync(DateTimeOffset at)
+    {
+        if (!_armed)
+        {
+            var due = _start - Lead - time.GetUtcNow();
+            await this.RegisterOrUpdateReminder(ReminderName, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Options.ReminderPeriod);
+            _armed = true;
+        }
+
+        if (time.GetUtcNow() >= _start - Lead)
+        {
+            Open();
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        _armed = true;
+        var now = time.GetUtcNow();
+        if (now >= End && (await calendar.DueAsync(_shard, IsCurrent(now) ? null : _start, End, 1)).Count == 0)
+        {
+            // Over, and nothing of it is left to tick: the bucket's work is done.
+            _poll?.Dispose();
+            _poll = null;
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _armed = false;
+            DeactivateOnIdle();
+            return;
+        }
+
+        Open();
+    }
+
+    private bool IsCurrent(DateTimeOffset now) => DueBuckets.StartOf(now, Options.DueBucketSize) == _start;
+
+    private void Open() =>
+        _poll ??= this.RegisterGrainTimer(_ => PollAsync(), new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = Options.DuePollInterval,
+            KeepAlive = true,
+        });
+
+    /// <summary>Nudges every publication of this bucket due within the lookahead that was not nudged for that time yet.</summary>
+    private async Task PollAsync()
+    {
+        if (_polling)
+        {
+            return;
+        }
+
+        _polling = true;
+        try
+        {
+            var now = time.GetUtcNow();
+            var before = now + Options.DueLookahead < End ? now + Options.DueLookahead : End;
+            var due = await calendar.DueAsync(_shard, IsCurrent(now) ? null : _start, before, PageSize);
+            var fresh = due.Where(d => !_nudged.TryGetValue((d.PostId, d.AccountId), out var last)
+                                       || last.WakeAt != d.WakeAt
+                                       || (d.WakeAt <= now && last.NudgedAt < now - RenudgeAfter)).ToList();
+            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, TaskScheduler = TaskScheduler.Current }, async (entry, _) =>
+            {
+                try
+                {
+                    await GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).NudgeAsync(entry.WakeAt);
+                    _nudged[(entry.PostId, entry.AccountId)] = (entry.WakeAt, now);
+                }
+                catch (Exception ex)
+                {
+                    LogNudgeFailed(entry.PostId, entry.AccountId, ex.Message);
+                }
+            });
+
+            if (_nudged.Count > 50_000)
+            {
+                _nudged.Clear();
+            }
+
+            if (now >= End + Options.DuePollInterval && due.Count == 0 && !IsCurrent(now))
+            {
+                // Past its time with nothing left: the reminder's next tick unregisters it.
+                _poll?.Dispose();
+                _poll = null;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogPollFailed(this.GetPrimaryKeyString(), ex.Message);
+        }
+        finally
+        {
+            _polling = false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Due bucket could not nudge publication {PostId} to {AccountId}: {Reason}")]
+    private partial void LogNudgeFailed(string postId, string accountId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Due bucket {Bucket} could not read what is due: {Reason}")]
+    private partial void LogPollFailed(string bucket, string reason);
+}
