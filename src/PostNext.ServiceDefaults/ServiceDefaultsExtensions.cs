@@ -37,7 +37,9 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton<VerifiedKeyCache>();
         services.AddSingleton(new HostingModeInfo(mode));
 
-        services.AddProblemDetails();
+        // Every problem says what was wrong, also those the framework writes itself (no route, wrong method or content type).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= DefaultDetail(context.HttpContext, context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
         // No route reads more than 1 MiB (each has its own cap, answered 413); the server refuses bodies past 2 MiB outright.
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.AddAuthentication(ApiKeyDefaults.Scheme)
@@ -80,6 +82,18 @@ public static class ServiceDefaultsExtensions
 
         return app;
     }
+
+    /// <summary>What a problem the framework wrote without a detail means, by status.</summary>
+    private static string DefaultDetail(HttpContext http, int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request could not be read: a parameter or the body does not have the form this route expects.",
+        StatusCodes.Status404NotFound => $"Nothing is at {http.Request.Method} {http.Request.Path}; see /openapi/v1.json for the routes.",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+        StatusCodes.Status413PayloadTooLarge => $"The request body is larger than this server accepts ({MaxRequestBodyBytes} bytes at most).",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
+        >= 500 => "The server could not answer this request; it has been logged.",
+        _ => $"The request was refused ({status}).",
+    };
 
     /// <summary>The dashboard hides live traces outside Development unless configured otherwise.</summary>
     public static bool HideDashboardTrace(this IHostEnvironment environment, DashboardSettings settings) =>

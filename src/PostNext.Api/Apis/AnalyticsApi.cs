@@ -113,7 +113,7 @@ public static class AnalyticsApi
     private static (DateTimeOffset From, DateTimeOffset To)? ReadRange(string? from, string? to, DateTimeOffset now)
     {
         var end = to is null ? now : Parse(to);
-        var start = from is null ? end - DefaultRange : Parse(from);
+        var start = from is null ? (end > DateTimeOffset.MinValue + DefaultRange ? end - DefaultRange : null) : Parse(from);
         return start is { } s && end is { } e && s < e && e - s <= MaxRange ? (s, e) : null;
     }
 
@@ -122,12 +122,12 @@ public static class AnalyticsApi
         var errors = new RequestErrors();
         if (from is not null && Parse(from) is null)
         {
-            errors.Add("from", "from must be an ISO 8601 date-time such as 2026-12-01T00:00:00Z.");
+            errors.Add("from", "from must be an ISO 8601 date-time between the years 2000 and 2199, such as 2026-12-01T00:00:00Z.");
         }
 
         if (to is not null && Parse(to) is null)
         {
-            errors.Add("to", "to must be an ISO 8601 date-time such as 2026-12-31T00:00:00Z.");
+            errors.Add("to", "to must be an ISO 8601 date-time between the years 2000 and 2199, such as 2026-12-31T00:00:00Z.");
         }
 
         if (!errors.Any)
@@ -138,6 +138,9 @@ public static class AnalyticsApi
         return Problems.Invalid(errors);
     }
 
+    /// <summary>An instant between the years 2000 and 2200 (reports compute days around it; the far ends of the calendar overflow).</summary>
     private static DateTimeOffset? Parse(string text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value.ToUniversalTime() : null;
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) && value.Year is >= 2000 and < 2200
+            ? value.ToUniversalTime()
+            : null;
 }

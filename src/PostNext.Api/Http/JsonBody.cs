@@ -31,11 +31,6 @@ public static class JsonBody
         where T : class
     {
         var max = MaxBytesFor(request.HttpContext);
-        if (request.ContentLength > max)
-        {
-            return (null, [], TooLarge(max));
-        }
-
         if (!request.HasJsonContentType())
         {
             return (null, [], TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType,
@@ -68,22 +63,25 @@ public static class JsonBody
         }
     }
 
-    /// <summary>The body, or null as soon as it passes <paramref name="max"/> bytes (the rest is never buffered).</summary>
+    /// <summary>
+    /// The body, or null when it passes <paramref name="max"/> bytes: the rest is read and dropped, never buffered, so
+    /// the client can finish sending and read the 413 (the server-wide cap ends the connection past 2 MiB).
+    /// </summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpRequest request, int max)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
+        var tooLarge = request.ContentLength > max;
         try
         {
             int read;
             while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > max)
+                tooLarge |= buffer.Length + read > max;
+                if (!tooLarge)
                 {
-                    return null;
+                    buffer.Write(chunk, 0, read);
                 }
-
-                buffer.Write(chunk, 0, read);
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -91,7 +89,7 @@ public static class JsonBody
             return null; // Past the server-wide cap.
         }
 
-        return buffer.ToArray();
+        return tooLarge ? null : buffer.ToArray();
     }
 
     private static IResult TooLarge(int max) => TypedResults.Problem(

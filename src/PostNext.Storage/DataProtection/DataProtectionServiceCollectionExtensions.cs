@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,9 @@ namespace PostNext.Storage.DataProtection;
 public static class DataProtectionServiceCollectionExtensions
 {
     public const string ApplicationName = "PostNext";
+
+    /// <summary>Secrets the key ring may still be encrypted with during a rotation (an array: <c>PostNext__PreviousKeyRingSecrets__0</c>, …).</summary>
+    public const string PreviousSecretsSetting = "PostNext:PreviousKeyRingSecrets";
 
     /// <summary>
     /// Data Protection for tokens at rest. Cluster mode: one key ring in PostgreSQL for every silo, encrypted with the
@@ -35,7 +39,10 @@ public static class DataProtectionServiceCollectionExtensions
 
         if (!string.IsNullOrWhiteSpace(keyRingSecret))
         {
-            services.AddSingleton(new KeyRingSecret(keyRingSecret));
+            // The previous secrets (a rotation under way) decrypt; the current one encrypts, and silos re-encrypt at start.
+            services.AddSingleton(sp => new KeyRingSecret(
+                keyRingSecret, sp.GetService<IConfiguration>()?.GetSection(PreviousSecretsSetting).Get<string[]>()));
+            services.AddHostedService<KeyRingRotationService>();
         }
 
         return services;
