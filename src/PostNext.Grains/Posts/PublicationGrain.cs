@@ -327,7 +327,7 @@ public sealed partial class PublicationGrain(
         }
 
         S.Checkpoints[key] = value;
-        await state.WriteOrReloadAsync(this, logger);
+        await SaveAsync();
     }
 
     /// <summary>Drains the platform call running for this activation and records its outcome here, instead of leaving it to a reconciliation.</summary>
