@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PostNext.Abstractions.Limits;
 
 /// <summary>
@@ -14,16 +16,24 @@ public interface IRateLimitGrain : IGrainWithStringKey
     [Alias("Acquire")]
     Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt);
 
-    /// <summary>Gives back a permit that was not used (another scope refused, or the publish did not call the platform).</summary>
+    /// <summary>
+    /// The publication no longer waits here (canceled, edited, deleted, failed, or it went out another way): its reserved
+    /// time is freed for the next waiter. A permit it was granted stays counted, since the platform may have seen the
+    /// call. Safe to repeat; writes nothing when the publication holds no place.
+    /// </summary>
     [Alias("Release")]
     Task ReleaseAsync(string publicationKey);
+
+    /// <summary>Gives back the permit just granted to a publication that will not use it (another scope refused it).</summary>
+    [Alias("ReturnPermit")]
+    Task ReturnPermitAsync(string publicationKey);
 
     /// <summary>The platform said no more calls until <paramref name="until"/> (a 429, a quota error, exhausted headers).</summary>
     [Alias("ReportBlocked")]
     Task ReportBlockedAsync(DateTimeOffset until, string reason);
 
     /// <summary>Each window's budget, the block if any, and how many publications wait.</summary>
-    [Alias("GetStatus")]
+    [Alias("GetStatus"), AlwaysInterleave]
     Task<RateLimitStatus> GetStatusAsync();
 }
 

@@ -20,6 +20,22 @@ public sealed class RateLimitOptions
     /// <summary>Most publications one scope keeps waiting with a reserved time (bounds the grain state).</summary>
     public int MaxWaiting { get; set; } = 20_000;
 
+    /// <summary>
+    /// How long after its reserved time a waiting publication may still claim it. A reservation left unclaimed longer
+    /// (its publication was canceled, deleted or failed, went out another way, or its grain died) is dropped, so it
+    /// neither holds capacity nor counts as waiting. Keep it well above how late a deferred publication can wake (a
+    /// lost timer is caught within the scheduling reminder period, or the sweeper's period plus grace); one that comes
+    /// later still joins the line again in the order of its original time.
+    /// </summary>
+    public TimeSpan ReservationGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Longest time granted permits are counted only in memory before one write stores them all (and any other change
+    /// not stored yet). Reserved times and blocks are stored before they are answered. A silo crash forgets the permits
+    /// of this last stretch; zero writes every permit before granting it.
+    /// </summary>
+    public TimeSpan GrantWriteDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     public PlatformLimitWindows For(string platform) => Platforms.GetValueOrDefault(platform) ?? new PlatformLimitWindows();
 
     public static Dictionary<string, PlatformLimitWindows> Defaults() => new(StringComparer.Ordinal)
