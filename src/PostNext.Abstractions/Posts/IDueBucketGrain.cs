@@ -9,8 +9,11 @@ namespace PostNext.Abstractions.Posts;
 [Alias("PostNext.IDueBucketGrain")]
 public interface IDueBucketGrain : IGrainWithStringKey
 {
-    /// <summary>A publication of this bucket has its next tick at <paramref name="at"/>: make sure the bucket will wake it.</summary>
-    [Alias("EnsureArmed")]
+    /// <summary>
+    /// A publication of this bucket has its next tick at <paramref name="at"/>: make sure the bucket will wake it.
+    /// Interleaves with the bucket's own reads, so a publication arming its bucket never waits behind a nudge round.
+    /// </summary>
+    [Alias("EnsureArmed"), Orleans.Concurrency.AlwaysInterleave]
     Task EnsureArmedAsync(DateTimeOffset at);
 }
 

@@ -37,8 +37,12 @@ public interface IPublicationGrain : IGrainWithStringKey
     [Alias("Wake")]
     Task WakeAsync();
 
-    /// <summary>Its due bucket's nudge: tick at <paramref name="at"/> (now when already past), loading the publication ahead of its time.</summary>
-    [Alias("Nudge")]
+    /// <summary>
+    /// Its due bucket's nudge: tick at <paramref name="at"/> (now when already past), loading the publication ahead of
+    /// its time. One-way: the bucket never waits on a publication (which may itself be waiting on the bucket), and a
+    /// lost nudge is sent again by the bucket's next read.
+    /// </summary>
+    [Alias("Nudge"), Orleans.Concurrency.OneWay]
     Task NudgeAsync(DateTimeOffset at);
 
     /// <summary>Durably records a connector's intermediate id (container, upload session…) for the current attempt's publication.</summary>
