@@ -37,6 +37,17 @@ public interface IWebhooksGrain : IGrainWithStringKey
     [Alias("GetDeliveries"), AlwaysInterleave]
     Task<IReadOnlyList<WebhookDelivery>?> GetDeliveriesAsync(string webhookId, int limit);
 
+    /// <summary>Sends one delivery again (pending now, with a fresh retry window); null when the webhook or delivery does not exist.</summary>
+    [Alias("Redeliver")]
+    Task<WebhookDelivery?> RedeliverAsync(string webhookId, string deliveryId);
+
+    /// <summary>
+    /// Replaces a webhook's signing secret (the given one, or a generated one shown once); the previous secret keeps
+    /// signing too for <paramref name="grace"/>, so receivers can switch without losing events. Null when the webhook does not exist.
+    /// </summary>
+    [Alias("RotateSecret")]
+    Task<WebhookSecretRotation?> RotateSecretAsync(string webhookId, Secret? secret, TimeSpan grace);
+
     /// <summary>Where and how to deliver to a webhook (its decrypted secret); null when it does not exist. For the delivery grain.</summary>
     [Alias("GetTarget"), AlwaysInterleave]
     Task<WebhookTarget?> GetTargetAsync(string webhookId);
@@ -74,9 +85,17 @@ public sealed record WebhookView(
     [property: Id(3)] IReadOnlyList<string> Events,
     [property: Id(4)] DateTimeOffset CreatedAt);
 
-/// <summary>What the delivery grain needs to send: the URL and the signing secret (redacted in logs).</summary>
+/// <summary>What the delivery grain needs to send: the URL and the signing secret, and during a rotation's grace period the previous one (redacted in logs).</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.WebhookTarget")]
 public sealed record WebhookTarget(
     [property: Id(0)] string WebhookId,
     [property: Id(1)] string Url,
-    [property: Id(2)] Secret Secret);
+    [property: Id(2)] Secret Secret,
+    [property: Id(3)] Secret? PreviousSecret = null);
+
+/// <summary>A rotated secret: the generated one (shown once; null when the caller gave it), or the problem with the one given.</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.WebhookSecretRotation")]
+public sealed record WebhookSecretRotation(
+    [property: Id(0)] Secret? GeneratedSecret,
+    [property: Id(1)] DateTimeOffset PreviousSecretExpiresAt,
+    [property: Id(2)] string? Problem);

@@ -30,7 +30,8 @@ public sealed record WebhookDelivery(
     [property: Id(8)] int AttemptCount,
     [property: Id(9)] DateTimeOffset? NextAttemptAt,
     [property: Id(10)] DateTimeOffset? DeliveredAt,
-    [property: Id(11)] IReadOnlyList<WebhookAttempt> Attempts);
+    [property: Id(11)] IReadOnlyList<WebhookAttempt> Attempts,
+    [property: Id(12)] DateTimeOffset? FirstAttemptAt = null);
 
 /// <summary>One HTTP attempt: when, the receiver's status code (none if it was not reached), what went wrong, how long it took.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.WebhookAttempt")]

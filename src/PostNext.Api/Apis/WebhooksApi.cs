@@ -46,7 +46,65 @@ public static class WebhooksApi
         webhooks.MapPost("/{webhookId}/test", TestAsync)
             .WithName("TestWebhook").WithSummary("Send a 'webhook.test' event to this webhook now, whatever events it subscribed to.")
             .Produces<WebhookDeliveryResponse>(StatusCodes.Status202Accepted);
+        webhooks.MapPost("/{webhookId}/deliveries/{deliveryId}/redeliver", RedeliverAsync)
+            .WithName("RedeliverWebhookDelivery")
+            .WithSummary("Send one delivery again now (delivered, failed or pending), with a fresh retry window.")
+            .Produces<WebhookDeliveryResponse>(StatusCodes.Status202Accepted);
+        webhooks.MapPost("/{webhookId}/rotate-secret", RotateSecretAsync)
+            .WithName("RotateWebhookSecret")
+            .WithSummary("Replace the signing secret (given, or generated and shown once); the previous one keeps signing too for graceHours (default 24, at most 168).")
+            .Accepts<RotateWebhookSecretRequest>("application/json")
+            .Produces<RotatedWebhookSecretResponse>()
+            .ProducesValidationProblem();
         return endpoints;
+    }
+
+    public const int DefaultGraceHours = 24;
+    public const int MaxGraceHours = 168;
+
+    private static async Task<IResult> RedeliverAsync(HttpContext http, string webhookId, string deliveryId, IGrainFactory grains) =>
+        Ids.IsValid(webhookId, WebhookIds.Webhook) && Ids.IsValid(deliveryId, WebhookIds.Delivery) &&
+        await grains.Webhooks(http).RedeliverAsync(webhookId, deliveryId) is { } delivery
+            ? TypedResults.Accepted($"/v1/workspaces/{delivery.WorkspaceId}/webhooks/{webhookId}/deliveries", ToResponse(delivery))
+            : Problems.NotFound("The delivery");
+
+    private static async Task<IResult> RotateSecretAsync(HttpContext http, string webhookId, IGrainFactory grains)
+    {
+        RotateWebhookSecretRequest body = new(null, null);
+        if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
+        {
+            var (read, _, error) = await JsonBody.ReadAsync<RotateWebhookSecretRequest>(http.Request);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            body = read!;
+        }
+
+        if (body.GraceHours is < 0 or > MaxGraceHours)
+        {
+            var errors = new RequestErrors();
+            errors.Add("graceHours", $"graceHours is a whole number from 0 to {MaxGraceHours}.");
+            return Problems.Invalid(errors);
+        }
+
+        var rotated = Ids.IsValid(webhookId, WebhookIds.Webhook)
+            ? await grains.Webhooks(http).RotateSecretAsync(webhookId, body.Secret is null ? null : new Secret(body.Secret), TimeSpan.FromHours(body.GraceHours ?? DefaultGraceHours))
+            : null;
+        if (rotated is null)
+        {
+            return Problems.NotFound("The webhook");
+        }
+
+        if (rotated.Problem is { } problem)
+        {
+            var errors = new RequestErrors();
+            errors.Add("secret", problem);
+            return Problems.Invalid(errors);
+        }
+
+        return TypedResults.Ok(new RotatedWebhookSecretResponse(webhookId, rotated.GeneratedSecret?.Reveal(), rotated.PreviousSecretExpiresAt));
     }
 
     private static IWebhooksGrain Webhooks(this IGrainFactory grains, HttpContext http) => grains.GetGrain<IWebhooksGrain>(http.WorkspaceId());

@@ -25,4 +25,13 @@ public sealed record WebhookDeliveryResponse(
 /// <summary>One HTTP attempt: the receiver's status code (null when it was not reached) or what went wrong, and how long it took.</summary>
 public sealed record WebhookAttemptResponse(DateTimeOffset At, int? StatusCode, string? Error, long DurationMs);
 
+/// <summary>A new signing secret (or none, to generate one) and how many hours the previous one keeps signing too (0–168, default 24).</summary>
+public sealed record RotateWebhookSecretRequest(string? Secret, int? GraceHours);
+
+/// <summary>The rotation: <c>secret</c> only when the server generated it (shown this once), and when the previous secret stops signing.</summary>
+public sealed record RotatedWebhookSecretResponse(
+    string WebhookId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret,
+    DateTimeOffset PreviousSecretExpiresAt);
+
 public sealed record WebhookDeliveryListResponse(string WebhookId, IReadOnlyList<WebhookDeliveryResponse> Deliveries);

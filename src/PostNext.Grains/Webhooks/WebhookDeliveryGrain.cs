@@ -6,9 +6,10 @@ using PostNext.Storage.Webhooks;
 namespace PostNext.Grains.Webhooks;
 
 /// <summary>
-/// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due; when
-/// the receiver looks down (no answer, 5xx, 408, 429) the pass stops and everything pending waits for the failed
-/// delivery's next attempt, so order is kept and a dead receiver is not hammered. A grain timer wakes the next pass;
+/// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due, each
+/// resource's events in order; a delivery its receiver refuses waits alone (with its own backoff, its retry window
+/// counted from its first attempt), while a receiver that is down (not reached, or failing for different deliveries
+/// in a row) pauses the whole webhook until the failed delivery's next attempt, so a dead receiver is not hammered. A grain timer wakes the next pass;
 /// a reminder, registered while anything is pending, is the durable wake-up after a restart. The passes run in the
 /// background on this activation, so kicks never wait for a receiver.
 /// </summary>
@@ -23,6 +24,12 @@ public sealed partial class WebhookDeliveryGrain(
 
     private const int BatchSize = 50;
 
+    /// <summary>Pending deliveries looked at per pass (due or not), to keep each resource's events in order.</summary>
+    private const int PendingWindow = 500;
+
+    /// <summary>Failed attempts in a row, of different deliveries, that mean the receiver itself is down.</summary>
+    private const int FailuresMeaningDown = 2;
+
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
@@ -33,6 +40,8 @@ public sealed partial class WebhookDeliveryGrain(
     private bool _again;
     private bool? _reminderArmed;
     private DateTimeOffset _pausedUntil;
+    private bool _inOutage;
+    private int _failuresInARow;
     private DateTimeOffset _prunedAt;
 
     private WebhookOptions Options => options.Value;
@@ -121,8 +130,7 @@ public sealed partial class WebhookDeliveryGrain(
     {
         if (time.GetUtcNow() < _pausedUntil)
         {
-            // The receiver is down: what arrived meanwhile waits behind the failed delivery.
-            await store.PostponeAsync(_workspaceId, _webhookId, _pausedUntil);
+            // The receiver is down: nothing is sent (and nothing written) until the pause ends.
             return;
         }
 
@@ -135,9 +143,19 @@ public sealed partial class WebhookDeliveryGrain(
         }
 
         IReadOnlyList<WebhookDelivery> due;
+        bool resumed;
         do
         {
-            due = await store.DueAsync(_workspaceId, _webhookId, time.GetUtcNow(), BatchSize);
+            var pending = await store.PendingAsync(_workspaceId, _webhookId, PendingWindow);
+            var probing = _inOutage;
+            if (probing)
+            {
+                // After a pause, probe with the oldest pending deliveries (whatever their own next attempt), so that once
+                // the receiver answers, everything goes out in order; a second one so that one refused event cannot keep it shut.
+                _failuresInARow = 0;
+            }
+
+            due = probing ? Sendable(pending, DateTimeOffset.MaxValue).Take(FailuresMeaningDown).ToList() : Sendable(pending, time.GetUtcNow());
             foreach (var delivery in due)
             {
                 var result = await sender.SendAsync(target, delivery);
@@ -148,35 +166,96 @@ public sealed partial class WebhookDeliveryGrain(
                     LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
                 }
 
-                if (!result.Delivered && result.ReceiverUnavailable && updated.NextAttemptAt is { } next)
+                if (await AfterAttemptAsync(result, updated))
                 {
-                    _pausedUntil = next;
-                    await store.PostponeAsync(_workspaceId, _webhookId, next);
                     return;
                 }
             }
+
+            resumed = probing && !_inOutage;
         }
-        while (due.Count == BatchSize);
+        while (due.Count == BatchSize || resumed);
 
         await PruneAsync();
+    }
+
+    /// <summary>
+    /// What this pass may send: due deliveries, oldest first, skipping any whose resource (post target, account) has an
+    /// earlier delivery still pending, so each resource's events arrive in order while a failing one holds back only its own.
+    /// </summary>
+    private static List<WebhookDelivery> Sendable(IReadOnlyList<WebhookDelivery> pending, DateTimeOffset now)
+    {
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
+        var sendable = new List<WebhookDelivery>();
+        foreach (var delivery in pending)
+        {
+            var resource = WebhookOrdering.ResourceOf(delivery);
+            if (waiting.Add(resource) && delivery.NextAttemptAt <= now && sendable.Count < BatchSize)
+            {
+                sendable.Add(delivery);
+            }
+        }
+
+        return sendable;
+    }
+
+    /// <summary>
+    /// Tells a receiver that is down from one event it refuses: a failure isolates its delivery only, unless the
+    /// receiver was not reached or the last attempts of different deliveries all failed; then the whole webhook pauses
+    /// (in memory: no row is rewritten) until the failed delivery's next attempt. The first success after a pause makes
+    /// everything pending due again, in order. True when the pass should stop.
+    /// </summary>
+    private async Task<bool> AfterAttemptAsync(WebhookSendResult result, WebhookDelivery updated)
+    {
+        if (result.Delivered)
+        {
+            _failuresInARow = 0;
+            if (_inOutage)
+            {
+                _inOutage = false;
+                await store.ResumeAsync(_workspaceId, _webhookId, time.GetUtcNow());
+            }
+
+            return false;
+        }
+
+        if (!result.ReceiverUnavailable)
+        {
+            return false;
+        }
+
+        _failuresInARow++;
+        var unreachable = result.Attempt.StatusCode is null;
+        if ((unreachable || _failuresInARow >= FailuresMeaningDown) && updated.NextAttemptAt is { } next)
+        {
+            _inOutage = true;
+            _pausedUntil = next;
+            return true;
+        }
+
+        return false;
     }
 
     private WebhookDelivery Apply(WebhookDelivery delivery, WebhookSendResult result)
     {
         var attempts = delivery.Attempts.Append(result.Attempt).TakeLast(Options.AttemptsKept).ToList();
         var count = delivery.AttemptCount + 1;
+        var first = delivery.FirstAttemptAt ?? result.Attempt.At;
         if (result.Delivered)
         {
             return delivery with
             {
                 Status = WebhookDeliveryStatus.Delivered, AttemptCount = count, NextAttemptAt = null, DeliveredAt = result.Attempt.At, Attempts = attempts,
+                FirstAttemptAt = first,
             };
         }
 
-        var next = WebhookRetrySchedule.NextAttempt(delivery.CreatedAt, count, time.GetUtcNow(), Options, Random.Shared.NextDouble());
+        // The retry window runs from the first attempt: an event that waited behind others still gets all of it.
+        var next = WebhookRetrySchedule.NextAttempt(first, count, time.GetUtcNow(), Options, Random.Shared.NextDouble());
         return delivery with
         {
             Status = next is null ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending, AttemptCount = count, NextAttemptAt = next, Attempts = attempts,
+            FirstAttemptAt = first,
         };
     }
 

@@ -39,7 +39,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookUrlPolicy p
         request.Headers.TryAddWithoutValidation(EventIdHeader, delivery.EventId);
         request.Headers.TryAddWithoutValidation(EventTypeHeader, delivery.EventType);
         request.Headers.TryAddWithoutValidation(DeliveryIdHeader, delivery.Id);
-        request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Create(target.Secret.Reveal(), at, body));
+        string[] secrets = target.PreviousSecret is { } previous ? [target.Secret.Reveal(), previous.Reveal()] : [target.Secret.Reveal()];
+        request.Headers.TryAddWithoutValidation(WebhookSignature.HeaderName, WebhookSignature.Create(secrets, at, body));
 
         var timeout = options.Value.RequestTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -13,6 +13,19 @@ public static class WebhookSignature
 {
     public const string HeaderName = "PostNext-Signature";
 
+    /// <summary>One <c>v1</c> per secret (the current one first): during a rotation's grace period both sign.</summary>
+    public static string Create(IReadOnlyList<string> secrets, DateTimeOffset at, ReadOnlySpan<byte> body)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var signatures = new List<string>();
+        foreach (var secret in secrets)
+        {
+            signatures.Add(Create(secret, at, body).Split(",v1=", 2)[1]);
+        }
+
+        return $"t={timestamp}," + string.Join(',', signatures.Select(v => "v1=" + v));
+    }
+
     public static string Create(string secret, DateTimeOffset at, ReadOnlySpan<byte> body)
     {
         var timestamp = at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

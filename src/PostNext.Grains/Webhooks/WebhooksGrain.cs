@@ -45,11 +45,9 @@ public sealed partial class WebhooksGrain(
         }
 
         var events = ReadEvents(command.Events, problems);
-        if (command.Secret?.Reveal() is { } supplied &&
-            (supplied.Length is < MinSecretLength or > MaxSecretLength || supplied.Trim().Length != supplied.Length || supplied.Any(char.IsControl)))
+        if (SecretProblem(command.Secret) is { } secretProblem)
         {
-            problems.Add(new WebhookProblem("secret",
-                $"A secret is {MinSecretLength} to {MaxSecretLength} characters with no surrounding spaces or control characters (or leave it out and one is generated)."));
+            problems.Add(new WebhookProblem("secret", secretProblem));
         }
 
         if (problems.Count > 0)
@@ -122,7 +120,51 @@ public sealed partial class WebhooksGrain(
         Find(webhookId) is null ? null : await deliveries.ListAsync(WorkspaceId, webhookId, Math.Clamp(limit, 1, MaxDeliveriesListed));
 
     public Task<WebhookTarget?> GetTargetAsync(string webhookId) =>
-        Task.FromResult(Find(webhookId) is { } s ? new WebhookTarget(s.Id, s.Url, vault.Unprotect(s.ProtectedSecret)) : null);
+        Task.FromResult(Find(webhookId) is { } s
+            ? new WebhookTarget(s.Id, s.Url, vault.Unprotect(s.ProtectedSecret),
+                s.PreviousProtectedSecret is { } previous && s.PreviousSecretExpiresAt > time.GetUtcNow() ? vault.Unprotect(previous) : null)
+            : null);
+
+    public async Task<WebhookDelivery?> RedeliverAsync(string webhookId, string deliveryId)
+    {
+        if (Find(webhookId) is null || await deliveries.GetAsync(WorkspaceId, webhookId, deliveryId) is not { } delivery)
+        {
+            return null;
+        }
+
+        // Pending now, with a fresh retry window; its attempts so far stay listed.
+        var again = delivery with { Status = WebhookDeliveryStatus.Pending, NextAttemptAt = time.GetUtcNow(), DeliveredAt = null, FirstAttemptAt = null };
+        await deliveries.UpdateAsync(again);
+        await GrainFactory.GetGrain<IWebhookDeliveryGrain>(WebhookDeliveryKey.For(WorkspaceId, webhookId)).KickAsync();
+        return again;
+    }
+
+    public async Task<WebhookSecretRotation?> RotateSecretAsync(string webhookId, Secret? secret, TimeSpan grace)
+    {
+        if (Find(webhookId) is not { } subscription)
+        {
+            return null;
+        }
+
+        if (SecretProblem(secret) is { } problem)
+        {
+            return new WebhookSecretRotation(null, default, problem);
+        }
+
+        var generated = secret is null ? WebhookSecretVault.Generate() : null;
+        var expires = time.GetUtcNow() + (grace < TimeSpan.Zero ? TimeSpan.Zero : grace);
+        subscription.PreviousProtectedSecret = subscription.ProtectedSecret;
+        subscription.PreviousSecretExpiresAt = expires;
+        subscription.ProtectedSecret = vault.Protect(secret ?? generated!);
+        await state.WriteStateAsync();
+        return new WebhookSecretRotation(generated, expires, null);
+    }
+
+    private static string? SecretProblem(Secret? secret) =>
+        secret?.Reveal() is { } supplied &&
+        (supplied.Length is < MinSecretLength or > MaxSecretLength || supplied.Trim().Length != supplied.Length || supplied.Any(char.IsControl))
+            ? $"A secret is {MinSecretLength} to {MaxSecretLength} characters with no surrounding spaces or control characters (or leave it out and one is generated)."
+            : null;
 
     /// <summary>Stores the deliveries (a re-emitted event adds nothing), then wakes each webhook's delivery grain.</summary>
     private async Task<IReadOnlyList<WebhookDelivery>> DeliverAsync(WebhookEvent webhookEvent, IReadOnlyList<WebhookSubscription> to)

@@ -20,4 +20,9 @@ public sealed class WebhookSubscription
     [Id(3)] public string ProtectedSecret { get; set; } = "";
 
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The secret before the last rotation, encrypted; it signs too until <see cref="PreviousSecretExpiresAt"/>.</summary>
+    [Id(5)] public string? PreviousProtectedSecret { get; set; }
+
+    [Id(6)] public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 }

@@ -20,6 +20,15 @@ public interface IWebhookDeliveryStore
     /// <summary>Writes a delivery's status, attempt count, next attempt, delivery time and attempts.</summary>
     Task UpdateAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default);
 
+    /// <summary>A webhook's pending deliveries, due or not, oldest first, at most <paramref name="limit"/> (to keep each resource's events in order).</summary>
+    Task<IReadOnlyList<WebhookDelivery>> PendingAsync(string workspaceId, string webhookId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>One delivery of a webhook, or null.</summary>
+    Task<WebhookDelivery?> GetAsync(string workspaceId, string webhookId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every pending delivery of a webhook due at <paramref name="now"/> (its receiver is back after an outage): one statement.</summary>
+    Task ResumeAsync(string workspaceId, string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Moves every pending delivery of a webhook due before <paramref name="until"/> to <paramref name="until"/> (the receiver is unavailable).</summary>
     Task PostponeAsync(string workspaceId, string webhookId, DateTimeOffset until, CancellationToken cancellationToken = default);
 

@@ -64,7 +64,44 @@ public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
                     NextAttemptAt = delivery.NextAttemptAt,
                     DeliveredAt = delivery.DeliveredAt,
                     Attempts = [.. delivery.Attempts],
+                    FirstAttemptAt = delivery.FirstAttemptAt,
                 };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<WebhookDelivery>> PendingAsync(string workspaceId, string webhookId, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<WebhookDelivery> pending = Deliveries(workspaceId, webhookId).Where(d => d.Status == WebhookDeliveryStatus.Pending).Take(limit).ToList();
+            return Task.FromResult(pending);
+        }
+    }
+
+    public Task<WebhookDelivery?> GetAsync(string workspaceId, string webhookId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(Deliveries(workspaceId, webhookId).FirstOrDefault(d => d.Id == deliveryId));
+        }
+    }
+
+    public Task ResumeAsync(string workspaceId, string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (Bucket(workspaceId, webhookId, create: false) is { } bucket)
+            {
+                foreach (var (seq, delivery) in bucket.ToList())
+                {
+                    if (delivery.Status == WebhookDeliveryStatus.Pending && delivery.NextAttemptAt > now)
+                    {
+                        bucket[seq] = delivery with { NextAttemptAt = now };
+                    }
+                }
             }
         }
 

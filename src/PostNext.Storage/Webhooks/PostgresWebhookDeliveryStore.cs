@@ -9,7 +9,7 @@ namespace PostNext.Storage.Webhooks;
 public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : IWebhookDeliveryStore
 {
     private const string Columns =
-        "id, workspace_id, webhook_id, event_id, event_type, payload, created_at, status, attempt_count, next_attempt_at, delivered_at, attempts";
+        "id, workspace_id, webhook_id, event_id, event_type, payload, created_at, status, attempt_count, next_attempt_at, delivered_at, attempts, first_attempt_at";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -23,7 +23,7 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
         // One statement for all of them; WITH ORDINALITY keeps the caller's order in seq.
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO postnext_webhook_deliveries ({Columns})
-            SELECT d.id, d.workspace_id, d.webhook_id, d.event_id, d.event_type, d.payload, d.created_at, d.status, 0, d.next_attempt_at, NULL, '[]'::jsonb
+            SELECT d.id, d.workspace_id, d.webhook_id, d.event_id, d.event_type, d.payload, d.created_at, d.status, 0, d.next_attempt_at, NULL, '[]'::jsonb, NULL
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::timestamptz[])
                  WITH ORDINALITY AS d(id, workspace_id, webhook_id, event_id, event_type, payload, created_at, status, next_attempt_at, n)
             ORDER BY d.n
@@ -72,7 +72,7 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE postnext_webhook_deliveries
-            SET status = $2, attempt_count = $3, next_attempt_at = $4, delivered_at = $5, attempts = $6
+            SET status = $2, attempt_count = $3, next_attempt_at = $4, delivered_at = $5, attempts = $6, first_attempt_at = $7
             WHERE id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = delivery.Id });
@@ -81,6 +81,44 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
         command.Parameters.Add(Instant(delivery.NextAttemptAt));
         command.Parameters.Add(Instant(delivery.DeliveredAt));
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(delivery.Attempts, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(Instant(delivery.FirstAttemptAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<WebhookDelivery>> PendingAsync(string workspaceId, string webhookId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM postnext_webhook_deliveries
+            WHERE webhook_id = $1 AND workspace_id = $2 AND status = 'pending'
+            ORDER BY seq
+            LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = webhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<WebhookDelivery?> GetAsync(string workspaceId, string webhookId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM postnext_webhook_deliveries WHERE id = $1 AND webhook_id = $2 AND workspace_id = $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = deliveryId });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task ResumeAsync(string workspaceId, string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE postnext_webhook_deliveries SET next_attempt_at = $3
+            WHERE webhook_id = $1 AND workspace_id = $2 AND status = 'pending' AND next_attempt_at > $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = webhookId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -143,7 +181,8 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
                 reader.GetInt32(8),
                 reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
                 reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                JsonSerializer.Deserialize<List<WebhookAttempt>>(reader.GetString(11), Json) ?? []));
+                JsonSerializer.Deserialize<List<WebhookAttempt>>(reader.GetString(11), Json) ?? [],
+                reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
         }
 
         return deliveries;

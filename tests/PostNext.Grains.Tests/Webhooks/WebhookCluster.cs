@@ -46,9 +46,9 @@ public sealed class WebhookCluster : IAsyncDisposable
         ["PostNext:Webhooks:RequestTimeout"] = "00:00:03",
     };
 
-    public static async Task<WebhookCluster> StartInMemoryAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<WebhookCluster> StartInMemoryAsync(IDictionary<string, string?>? settings = null, IWebhookDeliveryStore? store = null)
     {
-        var store = new InMemoryWebhookDeliveryStore();
+        store ??= new InMemoryWebhookDeliveryStore();
         var builder = NewBuilder(Guid.NewGuid().ToString("N"), settings ?? FastWebhooks(), persistInPostgres: false);
         builder.ConfigureSilo((_, silo) =>
         {

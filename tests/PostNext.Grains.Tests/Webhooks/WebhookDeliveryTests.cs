@@ -179,13 +179,5 @@ public sealed class WebhookDeliveryTests
     private static WebhookEvent Publication(string ws, PublicationStatus status, long revision) =>
         WebhookEvents.ForPublication(ws, PublicationView(status, post: revision), revision, DateTimeOffset.UtcNow)!;
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WebhookWait.UntilAsync(condition, timeout, () => "timed out");
 }

@@ -15,11 +15,11 @@ namespace PostNext.Grains.Tests.Webhooks;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _accepted = new();
-    private readonly string _secret;
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
     private volatile bool _down;
     private int _badSignatures;
 
-    private WebhookReceiver(string secret) => _secret = secret;
+    private WebhookReceiver(string secret) => Secret = secret;
 
     public FakePlatformServer Server { get; private set; } = null!;
 
@@ -41,12 +41,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public void ComeBack() => _down = false;
 
+    /// <summary>Answers 500 to every attempt of this one event (a receiver bug that one payload triggers).</summary>
+    public void AlwaysRefuse(string eventId) => _refused[eventId] = true;
+
+    /// <summary>The secret signatures are checked with from now on (a rotation on the receiver's side).</summary>
+    public string Secret { get; set; } = "";
+
     private async Task<IResult> Handle(HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();
-        if (!Verifies(context.Request.Headers["PostNext-Signature"].ToString(), body, _secret))
+        if (!Verifies(context.Request.Headers["PostNext-Signature"].ToString(), body, Secret))
         {
             Interlocked.Increment(ref _badSignatures);
             return Results.StatusCode(401);
@@ -58,6 +64,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         var id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+        if (_refused.ContainsKey(id))
+        {
+            return Results.StatusCode(500);
+        }
+
         _accepted.Enqueue(id);
         return Results.Ok();
     }
@@ -65,9 +76,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>HMAC-SHA256 with the secret over "&lt;t&gt;." + raw body, hex, compared in constant time; t within 5 minutes.</summary>
     public static bool Verifies(string header, byte[] body, string secret)
     {
-        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-        if (!parts.TryGetValue("t", out var t) || !parts.TryGetValue("v1", out var v1) ||
-            !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ||
+        // Several v1 signatures while a secret rotation's grace period runs: any one made with our secret will do.
+        var parts = header.Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToList();
+        var t = parts.FirstOrDefault(p => p[0] == "t")?[1];
+        if (t is null || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ||
             Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300)
         {
             return false;
@@ -75,7 +87,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         byte[] signed = [.. Encoding.UTF8.GetBytes(t + "."), .. body];
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
-        return v1.Length == expected.Length * 2 && CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(v1));
+        return parts.Where(p => p[0] == "v1").Select(p => p[1])
+            .Any(v1 => v1.Length == expected.Length * 2 && CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(v1)));
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
