@@ -151,6 +151,7 @@ public sealed partial class PublicationGrain(
         S.DeferredUntil = null;
         await SaveAsync();
         Disarm();
+        await AfterAsync(LeaveRateLimitLinesAsync);
         return new PublicationChange(View(), null);
     }
 
@@ -406,7 +407,7 @@ public sealed partial class PublicationGrain(
             permit = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).AcquireAsync(Key, S.DueAt);
             if (!permit.Granted)
             {
-                await account.ReleaseAsync(Key);
+                await account.ReturnPermitAsync(Key);
             }
         }
 
@@ -480,6 +481,7 @@ public sealed partial class PublicationGrain(
                 S.ReconcileAt = null;
                 await EmitFinalThenSaveAsync();
                 Disarm();
+                await AfterAsync(LeaveRateLimitLinesAsync);
                 break;
 
             case Transition.Unconfirm unconfirm:
@@ -526,6 +528,11 @@ public sealed partial class PublicationGrain(
             LogSideEffectFailed(ex, Key);
         }
     }
+
+    /// <summary>A publication that will not go out leaves the rate-limit lines it waits in (a no-op when it waits in none).</summary>
+    private Task LeaveRateLimitLinesAsync() => Task.WhenAll(
+        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReleaseAsync(Key),
+        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key));
 
     private async Task ReportBlockedAsync(DateTimeOffset until, string reason) =>
         await AfterAsync(() => LimitScope().ReportBlockedAsync(until, reason));
