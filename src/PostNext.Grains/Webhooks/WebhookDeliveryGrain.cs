@@ -7,9 +7,9 @@ namespace PostNext.Grains.Webhooks;
 
 /// <summary>
 /// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due, each
-/// resource's events in order; a delivery its receiver refuses waits alone (with its own backoff, its retry window
-/// counted from its first attempt), while a receiver that is down (not reached, or failing for different deliveries
-/// in a row) pauses the whole webhook until the failed delivery's next attempt, so a dead receiver is not hammered. A grain timer wakes the next pass;
+/// resource's events in order. A failure pauses the whole webhook until the failed delivery's next attempt (a dead
+/// receiver is not hammered), but a delivery its receiver keeps refusing is isolated after a few attempts: it waits
+/// alone with its own backoff, its retry window counted from its first attempt, and the others go on. A grain timer wakes the next pass;
 /// a reminder, registered while anything is pending, is the durable wake-up after a restart. The passes run in the
 /// background on this activation, so kicks never wait for a receiver.
 /// </summary>
@@ -27,8 +27,11 @@ public sealed partial class WebhookDeliveryGrain(
     /// <summary>Pending deliveries looked at per pass (due or not), to keep each resource's events in order.</summary>
     private const int PendingWindow = 500;
 
-    /// <summary>Failed attempts in a row, of different deliveries, that mean the receiver itself is down.</summary>
-    private const int FailuresMeaningDown = 2;
+    /// <summary>Failed attempts after which a delivery its receiver keeps refusing no longer holds back the others.</summary>
+    public const int IsolateAfter = 5;
+
+    /// <summary>Deliveries a probe after a pause may try: the oldest, and the next one when the oldest is isolated.</summary>
+    private const int ProbeSize = 2;
 
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
@@ -148,14 +151,11 @@ public sealed partial class WebhookDeliveryGrain(
         {
             var pending = await store.PendingAsync(_workspaceId, _webhookId, PendingWindow);
             var probing = _inOutage;
-            if (probing)
-            {
-                // After a pause, probe with the oldest pending deliveries (whatever their own next attempt), so that once
-                // the receiver answers, everything goes out in order; a second one so that one refused event cannot keep it shut.
-                _failuresInARow = 0;
-            }
+            _failuresInARow = 0;
 
-            due = probing ? Sendable(pending, DateTimeOffset.MaxValue).Take(FailuresMeaningDown).ToList() : Sendable(pending, time.GetUtcNow());
+            // After a pause, probe with the oldest pending deliveries whatever their own next attempt, so that once the
+            // receiver answers everything goes out in order (the second one only if the oldest is isolated and fails).
+            due = probing ? Sendable(pending, DateTimeOffset.MaxValue).Take(ProbeSize).ToList() : Sendable(pending, time.GetUtcNow());
             foreach (var delivery in due)
             {
                 var result = await sender.SendAsync(target, delivery);
@@ -200,10 +200,11 @@ public sealed partial class WebhookDeliveryGrain(
     }
 
     /// <summary>
-    /// Tells a receiver that is down from one event it refuses: a failure isolates its delivery only, unless the
-    /// receiver was not reached or the last attempts of different deliveries all failed; then the whole webhook pauses
-    /// (in memory: no row is rewritten) until the failed delivery's next attempt. The first success after a pause makes
-    /// everything pending due again, in order. True when the pass should stop.
+    /// Tells a receiver that is down from one event it refuses. A failure pauses the whole webhook (in memory: no row is
+    /// rewritten) until the failed delivery's next attempt, as a receiver that is down should not be hammered, unless
+    /// that delivery has already failed <see cref="IsolateAfter"/> times and the receiver was reached: then it waits
+    /// alone and the pass goes on; if the next delivery fails too, the receiver is down after all. The first success
+    /// after a pause makes everything pending due again, in order. True when the pass should stop.
     /// </summary>
     private async Task<bool> AfterAttemptAsync(WebhookSendResult result, WebhookDelivery updated)
     {
@@ -225,8 +226,8 @@ public sealed partial class WebhookDeliveryGrain(
         }
 
         _failuresInARow++;
-        var unreachable = result.Attempt.StatusCode is null;
-        if ((unreachable || _failuresInARow >= FailuresMeaningDown) && updated.NextAttemptAt is { } next)
+        var isolated = updated.AttemptCount >= IsolateAfter && result.Attempt.StatusCode is not null && _failuresInARow == 1;
+        if (!isolated && updated.NextAttemptAt is { } next)
         {
             _inOutage = true;
             _pausedUntil = next;
