@@ -42,9 +42,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a private server allowing <paramref name="maxConnections"/>; with <paramref name="allowExternal"/>,
-    /// the server in <c>POSTNEXT_TEST_POSTGRES</c> is used instead when that is set.
+    /// the server in <c>POSTNEXT_TEST_POSTGRES</c> is used instead when that is set. A <paramref name="durable"/>
+    /// server keeps every acknowledged commit through a crash (fsync and synchronous commit on), as any real
+    /// deployment does: needed when a test crashes the server (an immediate-mode restart); the others run faster without.
     /// </summary>
-    public static async Task<PostgresServer> StartAsync(int maxConnections, bool allowExternal)
+    public static async Task<PostgresServer> StartAsync(int maxConnections, bool allowExternal, bool durable = false)
     {
         var external = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (allowExternal && !string.IsNullOrWhiteSpace(external))
@@ -69,7 +71,9 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=15;Command Timeout=60",
             root, bin, asPostgresUser,
-            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections={maxConnections}");
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 " +
+            (durable ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off") +
+            $" -c max_connections={maxConnections}");
         try
         {
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"], asPostgresUser);

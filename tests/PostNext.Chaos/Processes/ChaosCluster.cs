@@ -55,7 +55,9 @@ public sealed class ChaosCluster : IAsyncDisposable
     {
         var (silo, front) = Binaries.Prepare(options.Configuration, _runDirectory, _log);
 
-        _postgres = await PostgresServer.StartAsync(MaxConnections, allowExternal: false);
+        // Durable: the run crashes PostgreSQL (immediate mode); without fsync and synchronous commit an acknowledged
+        // write (a publication's outcome, the sandbox's receipt) could vanish, which no real deployment allows.
+        _postgres = await PostgresServer.StartAsync(MaxConnections, allowExternal: false, durable: true);
         _postgres.StopWhenThisProcessExits();
         ConnectionString = await _postgres.CreateDatabaseAsync("chaos");
         _log.Line($"PostgreSQL up ({new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Port}, max_connections {MaxConnections}), database {new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString).Database}");
