@@ -47,7 +47,7 @@ public sealed partial class AttemptRunner(
             return false;
         }
 
-        run.Work = Task.Run(() => PublishAsync(run, publicationKey, accountId, platform));
+        _ = Task.Run(() => PublishAsync(run, publicationKey, accountId, platform));
         return true;
     }
 
@@ -60,7 +60,7 @@ public sealed partial class AttemptRunner(
             return false;
         }
 
-        run.Work = Task.Run(() => ReconcileAsync(run, publicationKey, accountId, platform, content, checkpoints));
+        _ = Task.Run(() => ReconcileAsync(run, publicationKey, accountId, platform, content, checkpoints));
         return true;
     }
 
@@ -234,8 +234,6 @@ public sealed partial class AttemptRunner(
     private sealed class Run(string attemptId)
     {
         public string AttemptId { get; } = attemptId;
-
-        public Task? Work { get; set; }
 
         /// <summary>Set once the lease is taken and the platform is being called.</summary>
         public volatile bool Calling;
