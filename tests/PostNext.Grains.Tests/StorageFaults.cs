@@ -81,6 +81,15 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
     public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         inner.DueAsync(shard, from, before, limit, cancellationToken);
 
+    public Task<StoredTracking?> LoadTrackingAsync(string postId, string accountId, CancellationToken cancellationToken = default) =>
+        inner.LoadTrackingAsync(postId, accountId, cancellationToken);
+
+    public Task<bool> SaveTrackingAsync(TrackingEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default) =>
+        inner.SaveTrackingAsync(entry, state, expectedRevision, cancellationToken);
+
+    public Task<IReadOnlyList<DueEntry>> TrackingDueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        inner.TrackingDueAsync(shard, from, before, limit, cancellationToken);
+
     public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         inner.PendingTimesAsync(workspaceId, accountId, from, to, cancellationToken);
 }

@@ -19,6 +19,10 @@ public interface IPostMetricsGrain : IGrainWithStringKey
     [Alias("CollectDue")]
     Task<MetricsProgress> CollectDueAsync();
 
+    /// <summary>Its due bucket's wake-up: takes the readings due, if any (one way: a slow platform never holds the bucket up).</summary>
+    [Alias("Wake"), Orleans.Concurrency.OneWay]
+    Task WakeAsync();
+
     /// <summary>Every reading kept for this publication, oldest first, or null when it is not tracked.</summary>
     [Alias("GetSeries")]
     Task<PostMetricsSeries?> GetSeriesAsync();

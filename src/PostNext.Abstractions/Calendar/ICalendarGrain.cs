@@ -45,7 +45,8 @@ public sealed record CalendarEntry(
     [property: Id(6)] DateTimeOffset At,
     [property: Id(7)] DateTimeOffset? PublishedAt,
     [property: Id(8)] long Revision,
-    [property: Id(9)] DateTimeOffset? WakeAt = null);
+    [property: Id(9)] DateTimeOffset? WakeAt = null,
+    [property: Id(10)] DateTimeOffset? MetricsAt = null);
 
 [GenerateSerializer, Immutable, Alias("PostNext.CalendarPage")]
 public sealed record CalendarPage(

@@ -3,6 +3,9 @@ namespace PostNext.Grains.Analytics;
 /// <summary>When a published post is read: densely while engagement moves fast, then ever more sparsely.</summary>
 public static class MetricsSchedule
 {
+    /// <summary>When the first reading is due after publishing.</summary>
+    public static TimeSpan First(AnalyticsOptions options) => Offsets(options).FirstOrDefault();
+
     /// <summary>Offsets from publishing, ascending: every 5 minutes in the first hour, hourly to a day, daily to 30 days (by default).</summary>
     public static IReadOnlyList<TimeSpan> Offsets(AnalyticsOptions options)
     {

@@ -6,23 +6,35 @@ using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Posts;
 using PostNext.Platforms;
 using PostNext.Platforms.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using PostNext.Grains.Posts;
+using PostNext.Grains.Scheduling;
 using PostNext.Storage.Analytics;
+using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Analytics;
 
 /// <summary>
-/// Reads one published publication's metrics on the decaying schedule. The reminder, re-armed for each next reading
-/// (its period is the durable retry), drives it; every reading is kept in the snapshot store and the latest goes to
-/// the account's engagement grain. Readings missed while the cluster was down collapse into one reading on return.
+/// Reads one published publication's metrics on the decaying schedule. Its state and next reading live in the
+/// publication's calendar row (<see cref="TrackingRecord"/>); the due bucket of that time wakes it, so tracking a post
+/// costs no reminder and starts with the publish's own write. Every reading is kept in the snapshot store and the latest
+/// goes to the account's engagement grain. Readings missed while the cluster was down collapse into one reading on return.
 /// </summary>
 public sealed partial class PostMetricsGrain(
-    [PersistentState("post-metrics", StorageNames.Grains)] IPersistentState<PostMetricsState> state,
+    ICalendarStore calendar,
+    Serializer<PostMetricsState> serializer,
+    Serializer<PublicationState> publications,
+    IServiceProvider services,
+    ArmedBuckets armedBuckets,
     PlatformConnectors connectors,
     IMetricsStore store,
     AnalyticsClock clock,
     IOptions<AnalyticsOptions> options,
     ILogger<PostMetricsGrain> logger) : Grain, IPostMetricsGrain, IRemindable
 {
+    /// <summary>The reminder of trackings stored before the due buckets drove them: dropped on its next tick.</summary>
     public const string ReminderName = "metrics";
 
     /// <summary>Text kept with the tracked post (kind and hashtags are taken from the full text first).</summary>
@@ -40,7 +52,18 @@ public sealed partial class PostMetricsGrain(
 
     private IReadOnlyList<TimeSpan> Offsets => _offsets ??= MetricsSchedule.Offsets(options.Value);
 
+    private TrackingRecord state = null!;
+
     private PostMetricsState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var separator = key.IndexOf('~', StringComparison.Ordinal);
+        state = new TrackingRecord(key[..separator], key[(separator + 1)..], this.GetGrainId(), calendar, serializer, publications,
+            services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains), NewState, s => NextReadingAt(s));
+        await state.ReadStateAsync();
+    }
 
     public async Task<MetricsProgress> StartAsync(TrackPost command)
     {
@@ -49,8 +72,28 @@ public sealed partial class PostMetricsGrain(
             return Progress();
         }
 
+        state.State = NewState(command);
+        await state.WriteStateAsync();
+        await ArmAsync(); // the account's aggregate hears of the post with its first reading: publishing never waits on it
+        return Progress();
+    }
+
+    public async Task WakeAsync()
+    {
+        try
+        {
+            await CollectDueAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogWakeFailed(ex, this.GetPrimaryKeyString()); // the due bucket wakes it again
+        }
+    }
+
+    private static PostMetricsState NewState(TrackPost command)
+    {
         var content = command.Content;
-        state.State = new PostMetricsState
+        return new PostMetricsState
         {
             WorkspaceId = command.WorkspaceId,
             PostId = command.PostId,
@@ -62,9 +105,6 @@ public sealed partial class PostMetricsGrain(
             Kind = PostTraits.KindOf(content),
             Hashtags = [.. PostTraits.HashtagsIn(content.Text)],
         };
-        await state.WriteStateAsync();
-        await ArmAsync(); // the account's aggregate hears of the post with its first reading: publishing never waits on it
-        return Progress();
     }
 
     public async Task<MetricsProgress> CollectDueAsync()
@@ -125,6 +165,7 @@ public sealed partial class PostMetricsGrain(
             readings.Select(r => r.Metrics).ToList());
     }
 
+    /// <summary>A tracking's reminder from before the due buckets: moves the tracking to its calendar row, then drops the reminder.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReminderName)
@@ -132,10 +173,15 @@ public sealed partial class PostMetricsGrain(
             return;
         }
 
-        if (!state.RecordExists || S.Finished)
+        if (state.FromLegacy && !S.Finished)
         {
-            await DisarmAsync();
-            return;
+            await state.WriteStateAsync();
+            await ArmAsync();
+        }
+
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
 
         await CollectDueAsync();
@@ -190,8 +236,10 @@ public sealed partial class PostMetricsGrain(
         S.FirstHourLikesPerMinute = metrics.Likes / minutes;
     }
 
-    private DateTimeOffset? NextReadingAt() =>
-        S.Finished || S.NextIndex >= Offsets.Count ? null : S.RetryAt ?? S.PublishedAt + Offsets[S.NextIndex];
+    private DateTimeOffset? NextReadingAt() => NextReadingAt(S);
+
+    private DateTimeOffset? NextReadingAt(PostMetricsState s) =>
+        s.Finished || s.NextIndex >= Offsets.Count ? null : s.RetryAt ?? s.PublishedAt + Offsets[s.NextIndex];
 
     private PostReading Reading() =>
         new(S.PostId, S.PublishedAt, S.Kind, S.Hashtags, S.Latest, S.FirstHourLikesPerMinute);
@@ -200,26 +248,18 @@ public sealed partial class PostMetricsGrain(
         ? new MetricsProgress(true, S.Readings, NextReadingAt(), S.Finished, S.LastError)
         : new MetricsProgress(false, 0, null, false, null);
 
+    /// <summary>Makes sure the due bucket of the next reading is armed (the row already says when it is).</summary>
     private async Task ArmAsync()
     {
-        if (NextReadingAt() is not { } next)
+        if (NextReadingAt() is { } next)
         {
-            await DisarmAsync();
-            return;
-        }
-
-        var due = next - clock.UtcNow;
-        await this.RegisterOrUpdateReminder(ReminderName, due < MinimumDue ? MinimumDue : due, options.Value.RetryDelay);
-    }
-
-    private async Task DisarmAsync()
-    {
-        if (await this.GetReminder(ReminderName) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
+            await armedBuckets.EnsureArmedAsync(S.PostId, S.AccountId, next);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics of {PostId} on {AccountId}: reading failed ({Failures} in a row): {Detail}")]
     private partial void LogReadingFailed(string postId, string accountId, int failures, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Metrics of {PublicationKey}: a due reading failed; its due bucket wakes it again")]
+    private partial void LogWakeFailed(Exception exception, string publicationKey);
 }

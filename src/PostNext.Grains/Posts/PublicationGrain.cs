@@ -7,6 +7,7 @@ using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Limits;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Webhooks;
+using PostNext.Grains.Analytics;
 using PostNext.Grains.Common;
 using PostNext.Grains.Limits;
 using PostNext.Grains.Posts.Publishing;
@@ -36,6 +37,7 @@ public sealed partial class PublicationGrain(
     ArmedBuckets armedBuckets,
     IOptionsMonitor<RateLimitOptions> limits,
     IOptions<SchedulingOptions> options,
+    IOptions<AnalyticsOptions> analytics,
     TimeProvider time,
     ILogger<PublicationGrain> logger) : Grain, IPublicationGrain, IRemindable
 {
@@ -55,6 +57,9 @@ public sealed partial class PublicationGrain(
 
     private SchedulingOptions Options => options.Value;
 
+    /// <summary>How long after publishing the first metrics reading is due.</summary>
+    private TimeSpan FirstReading => MetricsSchedule.First(analytics.Value);
+
     private PublicationState S => state.State;
 
     private string Key => this.GetPrimaryKeyString();
@@ -66,7 +71,7 @@ public sealed partial class PublicationGrain(
         var key = this.GetPrimaryKeyString();
         var separator = key.IndexOf('~', StringComparison.Ordinal);
         state = new PublicationRecord(key[..separator], key[(separator + 1)..], this.GetGrainId(), calendar, serializer,
-            services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains));
+            services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains), FirstReading);
         await state.ReadStateAsync();
     }
 
@@ -240,7 +245,7 @@ public sealed partial class PublicationGrain(
         await TickAsync();
         if (Exists && !S.Status.IsFinal() && PublicationPolicy.WakeAt(S) is { } next)
         {
-            armedBuckets.Forget(BucketOf(next > time.GetUtcNow() ? next : time.GetUtcNow()));
+            armedBuckets.Forget(armedBuckets.BucketOf(S.PostId, S.AccountId, next));
             await ArmAsync(next);
         }
     }
@@ -455,8 +460,9 @@ public sealed partial class PublicationGrain(
                 S.Error = null;
                 S.ReconcileAt = null;
                 await EmitFinalThenSaveAsync();
-                await AfterAsync(() => GrainFactory.GetGrain<IPostMetricsGrain>(Key).StartAsync(
-                    new TrackPost(S.WorkspaceId, S.PostId, S.AccountId, S.Platform, S.ExternalId ?? "", S.PublishedAt.Value, S.Content)));
+
+                // The same write set the first metrics reading in the row; its due bucket wakes the tracking then.
+                await AfterAsync(() => armedBuckets.EnsureArmedAsync(S.PostId, S.AccountId, S.PublishedAt.Value + FirstReading));
                 Disarm();
                 break;
 
@@ -594,16 +600,8 @@ public sealed partial class PublicationGrain(
             SetPreciseTimer(due);
         }
 
-        var bucket = BucketOf(at > now ? at : now);
-        if (!armedBuckets.IsArmed(bucket))
-        {
-            await GrainFactory.GetGrain<IDueBucketGrain>(bucket).EnsureArmedAsync(at);
-            armedBuckets.MarkArmed(bucket, DueBuckets.StartOf(at > now ? at : now, Options.DueBucketSize) + Options.DueBucketSize);
-        }
+        await armedBuckets.EnsureArmedAsync(S.PostId, S.AccountId, at);
     }
-
-    private string BucketOf(DateTimeOffset at) =>
-        DueBuckets.Key(DueBuckets.StartOf(at, Options.DueBucketSize), DueShards.Of(S.PostId, S.AccountId));
 
     private void SetPreciseTimer(TimeSpan due)
     {

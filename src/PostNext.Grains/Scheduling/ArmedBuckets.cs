@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Posts;
+using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Scheduling;
 
@@ -7,9 +10,27 @@ namespace PostNext.Grains.Scheduling;
 /// once per bucket and silo, not on every change. A bucket stays armed until its time is over, so entries are only
 /// kept while their bucket lasts.
 /// </summary>
-public sealed class ArmedBuckets(TimeProvider time)
+public sealed class ArmedBuckets(IGrainFactory grains, IOptions<SchedulingOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _armed = new(StringComparer.Ordinal);
+
+    /// <summary>The due bucket (and shard) that wakes this publication's work due at <paramref name="at"/> (or now, if that is past).</summary>
+    public string BucketOf(string postId, string accountId, DateTimeOffset at)
+    {
+        var now = time.GetUtcNow();
+        return DueBuckets.Key(DueBuckets.StartOf(at > now ? at : now, options.Value.DueBucketSize), DueShards.Of(postId, accountId));
+    }
+
+    /// <summary>Makes sure the due bucket of <paramref name="at"/> is armed: a grain call the first time this silo sees the bucket, free after.</summary>
+    public async Task EnsureArmedAsync(string postId, string accountId, DateTimeOffset at)
+    {
+        var bucket = BucketOf(postId, accountId, at);
+        if (!IsArmed(bucket))
+        {
+            await grains.GetGrain<IDueBucketGrain>(bucket).EnsureArmedAsync(at);
+            MarkArmed(bucket, DueBuckets.Parse(bucket).Start + options.Value.DueBucketSize);
+        }
+    }
 
     public bool IsArmed(string bucket) => _armed.TryGetValue(bucket, out var end) && end > time.GetUtcNow();
 

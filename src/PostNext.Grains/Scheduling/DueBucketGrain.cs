@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Posts;
 using PostNext.Storage.Calendar;
 
@@ -10,8 +11,9 @@ namespace PostNext.Grains.Scheduling;
 /// fires shortly before the bucket starts, then every reminder period as the durable retry. While open, the bucket
 /// reads the calendar index every <see cref="SchedulingOptions.DuePollInterval"/> and nudges each publication due
 /// within the lookahead: the publication loads ahead of its time and ticks on its own timer, so thousands due at one
-/// instant are already in memory when it comes. The bucket holding "now" also catches anything overdue. Once its
-/// time is over and nothing in it is left to tick, it unregisters its reminder.
+/// instant are already in memory when it comes. It also wakes the metrics trackings whose next reading falls in the
+/// bucket, once due. The bucket holding "now" also catches anything overdue. Once its time is over and nothing in it
+/// is left to tick or read, it unregisters its reminder.
 /// </summary>
 public sealed partial class DueBucketGrain(
     ICalendarStore calendar,
@@ -31,6 +33,11 @@ public sealed partial class DueBucketGrain(
 
     /// <summary>A publication still due this long after its nudge is nudged again (its activation may have been lost).</summary>
     private static readonly TimeSpan RenudgeAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>Metrics trackings this activation woke, with when; one still due a minute later (a lost or failed reading) is woken again.</summary>
+    private readonly Dictionary<(string Post, string Account), DateTimeOffset> _woken = [];
+
+    private static readonly TimeSpan RewakeAfter = TimeSpan.FromMinutes(1);
 
     private DateTimeOffset _start;
     private short _shard;
@@ -72,7 +79,8 @@ public sealed partial class DueBucketGrain(
 
         _armed = true;
         var now = time.GetUtcNow();
-        if (now >= End && (await calendar.DueAsync(_shard, IsCurrent(now) ? null : _start, End, 1)).Count == 0)
+        var from = IsCurrent(now) ? (DateTimeOffset?)null : _start;
+        if (now >= End && (await calendar.DueAsync(_shard, from, End, 1)).Count == 0 && (await calendar.TrackingDueAsync(_shard, from, End, 1)).Count == 0)
         {
             // Over, and nothing of it is left to tick: the bucket's work is done.
             _poll?.Dispose();
@@ -135,7 +143,8 @@ public sealed partial class DueBucketGrain(
                 _nudged.Clear();
             }
 
-            if (now >= End + Options.DuePollInterval && due.Count == 0 && !IsCurrent(now))
+            var readings = await WakeTrackingsAsync(now);
+            if (now >= End + Options.DuePollInterval && due.Count == 0 && readings == 0 && !IsCurrent(now))
             {
                 // Past its time with nothing left: the reminder's next tick unregisters it.
                 _poll?.Dispose();
@@ -150,6 +159,37 @@ public sealed partial class DueBucketGrain(
         {
             _polling = false;
         }
+    }
+
+    /// <summary>Wakes the metrics trackings of this bucket whose reading is due now (one way each); returns how many are due.</summary>
+    private async Task<int> WakeTrackingsAsync(DateTimeOffset now)
+    {
+        var due = await calendar.TrackingDueAsync(_shard, IsCurrent(now) ? null : _start, now < End ? now : End, PageSize);
+        foreach (var entry in due)
+        {
+            var key = (entry.PostId, entry.AccountId);
+            if (_woken.TryGetValue(key, out var at) && at > now - RewakeAfter)
+            {
+                continue;
+            }
+
+            try
+            {
+                await GrainFactory.GetGrain<IPostMetricsGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).WakeAsync();
+                _woken[key] = now;
+            }
+            catch (Exception ex)
+            {
+                LogNudgeFailed(entry.PostId, entry.AccountId, ex.Message);
+            }
+        }
+
+        if (_woken.Count > 50_000)
+        {
+            _woken.Clear();
+        }
+
+        return due.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Due bucket could not nudge publication {PostId} to {AccountId}: {Reason}")]

@@ -35,12 +35,34 @@ public interface ICalendarStore
     /// </summary>
     Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The metrics tracking kept in a publication's calendar row: its state and revision (null state: not taken over
+    /// yet), its next reading, and the publication's own state, from which a first reading starts. Null when the row is gone.
+    /// </summary>
+    Task<StoredTracking?> LoadTrackingAsync(string postId, string accountId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the tracking's state and its next reading time if the stored tracking revision is still
+    /// <paramref name="expectedRevision"/> (0: not taken over yet). A publication without a calendar row gets a
+    /// published row made from <paramref name="entry"/>. False when another write came first.
+    /// </summary>
+    Task<bool> SaveTrackingAsync(TrackingEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default);
+
+    /// <summary>Publications of one due shard whose next metrics reading is in [<paramref name="from"/>, <paramref name="before"/>), soonest first.</summary>
+    Task<IReadOnlyList<DueEntry>> TrackingDueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The times of an account's pending (scheduled or deferred) publications in [from, to).</summary>
     Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A publication whose next tick is due.</summary>
 public sealed record DueEntry(string PostId, string AccountId, DateTimeOffset WakeAt);
+
+/// <summary>A publication's metrics tracking as stored in its calendar row, with the publication's own state.</summary>
+public sealed record StoredTracking(byte[]? State, long Revision, DateTimeOffset? NextAt, byte[]? PublicationState);
+
+/// <summary>What a tracking write stores besides its state: the next reading (null: tracking is over), and the publication it follows.</summary>
+public sealed record TrackingEntry(string WorkspaceId, string PostId, string AccountId, string Platform, DateTimeOffset PublishedAt, DateTimeOffset? NextAt, long Revision);
 
 /// <summary>A publication's state as stored in its calendar row (null for rows written before states moved there).</summary>
 public sealed record StoredPublication(byte[]? State, long Revision);

@@ -10,6 +10,7 @@ public sealed class InMemoryCalendarStore : ICalendarStore
     private readonly Dictionary<string, SortedSet<CalendarEntry>> _byWorkspace = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Post, string Account), CalendarEntry> _byKey = [];
     private readonly Dictionary<(string Post, string Account), StoredPublication> _states = [];
+    private readonly Dictionary<(string Post, string Account), (byte[] State, long Revision, DateTimeOffset? NextAt)> _tracking = [];
 
     public Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default)
     {
@@ -68,6 +69,7 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         lock (_gate)
         {
             _states.Remove((postId, accountId));
+            _tracking.Remove((postId, accountId));
             if (_byKey.Remove((postId, accountId), out var existing))
             {
                 Entries(existing.WorkspaceId).Remove(existing);
@@ -125,6 +127,63 @@ public sealed class InMemoryCalendarStore : ICalendarStore
                 .OrderBy(e => e.WakeAt)
                 .Take(limit)
                 .Select(e => new DueEntry(e.PostId, e.AccountId, e.WakeAt!.Value))
+                .ToList();
+            return Task.FromResult(due);
+        }
+    }
+
+    public Task<StoredTracking?> LoadTrackingAsync(string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var key = (postId, accountId);
+            if (!_byKey.ContainsKey(key))
+            {
+                return Task.FromResult<StoredTracking?>(null);
+            }
+
+            var tracking = _tracking.TryGetValue(key, out var t)
+                ? new StoredTracking([.. t.State], t.Revision, t.NextAt, null)
+                : new StoredTracking(null, 0, _byKey[key].MetricsAt, null);
+            return Task.FromResult<StoredTracking?>(tracking with { PublicationState = _states.TryGetValue(key, out var p) ? p.State : null });
+        }
+    }
+
+    public Task<bool> SaveTrackingAsync(TrackingEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var key = (entry.PostId, entry.AccountId);
+            var stored = _tracking.TryGetValue(key, out var t) ? t.Revision : 0;
+            if (stored != expectedRevision || (expectedRevision != 0 && !_byKey.ContainsKey(key)))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (!_byKey.ContainsKey(key))
+            {
+                // A post published elsewhere: its tracking makes a published row.
+                var published = new CalendarEntry(entry.WorkspaceId, entry.PostId, entry.AccountId, entry.Platform, PublicationStatus.Published,
+                    entry.PublishedAt, entry.PublishedAt, entry.PublishedAt, 0);
+                _byKey[key] = published;
+                Entries(entry.WorkspaceId).Add(published);
+            }
+
+            _tracking[key] = ([.. state], entry.Revision, entry.NextAt);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<DueEntry>> TrackingDueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<DueEntry> due = _byKey
+                .Select(e => (e.Key, At: _tracking.TryGetValue(e.Key, out var t) ? t.NextAt : e.Value.MetricsAt))
+                .Where(e => e.At is { } at && at < before && (from is null || at >= from) && DueShards.Of(e.Key.Post, e.Key.Account) == shard)
+                .OrderBy(e => e.At)
+                .Take(limit)
+                .Select(e => new DueEntry(e.Key.Post, e.Key.Account, e.At!.Value))
                 .ToList();
             return Task.FromResult(due);
         }

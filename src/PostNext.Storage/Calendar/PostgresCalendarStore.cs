@@ -129,6 +129,12 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
             ORDER BY wake_at
             LIMIT $4
             """);
+        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<DueEntry>> ReadDueAsync(
+        NpgsqlCommand command, short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
         command.Parameters.Add(new NpgsqlParameter { Value = shard, NpgsqlDbType = NpgsqlDbType.Smallint });
         command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         command.Parameters.Add(Time(from));
@@ -141,6 +147,74 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         }
 
         return due;
+    }
+
+    public async Task<StoredTracking?> LoadTrackingAsync(string postId, string accountId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT metrics_state, metrics_revision, metrics_at, state FROM postnext_calendar WHERE post_id = $1 AND account_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = postId });
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredTracking(
+                reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3))
+            : null;
+    }
+
+    public async Task<bool> SaveTrackingAsync(TrackingEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        // The first write of a tracking whose publication has no row (a post published elsewhere) makes a published row.
+        await using var command = dataSource.CreateCommand(expectedRevision == 0
+            ? """
+              INSERT INTO postnext_calendar AS c
+                  (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, shard, metrics_at, metrics_state, metrics_revision)
+              VALUES ($1, $2, $3, $4, 'published', $5, $5, $5, 0, $6, $7, $8, $9)
+              ON CONFLICT (post_id, account_id) DO UPDATE SET
+                  metrics_at = EXCLUDED.metrics_at, metrics_state = EXCLUDED.metrics_state, metrics_revision = EXCLUDED.metrics_revision
+              WHERE c.metrics_revision = 0
+              """
+            : """
+              UPDATE postnext_calendar SET metrics_at = $3, metrics_state = $4, metrics_revision = $5
+              WHERE post_id = $1 AND account_id = $2 AND metrics_revision = $6
+              """);
+        if (expectedRevision == 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.WorkspaceId });
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.PostId });
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.AccountId });
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.Platform });
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.PublishedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { Value = DueShards.Of(entry.PostId, entry.AccountId), NpgsqlDbType = NpgsqlDbType.Smallint });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.PostId });
+            command.Parameters.Add(new NpgsqlParameter { Value = entry.AccountId });
+        }
+
+        command.Parameters.Add(Time(entry.NextAt));
+        command.Parameters.Add(new NpgsqlParameter { Value = state, NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter { Value = entry.Revision });
+        if (expectedRevision != 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = expectedRevision });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<IReadOnlyList<DueEntry>> TrackingDueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT post_id, account_id, metrics_at FROM postnext_calendar
+            WHERE shard = $1 AND metrics_at IS NOT NULL AND metrics_at < $2 AND ($3::timestamptz IS NULL OR metrics_at >= $3)
+            ORDER BY metrics_at
+            LIMIT $4
+            """);
+        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken);
     }
 
     public async Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)

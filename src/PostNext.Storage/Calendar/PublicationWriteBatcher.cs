@@ -20,20 +20,24 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
     private const string Sql = """
         WITH input AS (
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                                 $8::timestamptz[], $9::bigint[], $10::timestamptz[], $11::bytea[], $12::bigint[], $13::smallint[])
-                AS i(workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, expected, shard)
+                                 $8::timestamptz[], $9::bigint[], $10::timestamptz[], $11::bytea[], $12::bigint[], $13::smallint[],
+                                 $14::timestamptz[])
+                AS i(workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, expected, shard,
+                     metrics_at)
         ),
         updated AS (
             UPDATE postnext_calendar c SET
                 workspace_id = i.workspace_id, platform = i.platform, status = i.status, scheduled_at = i.scheduled_at, at = i.at,
-                published_at = i.published_at, revision = i.revision, wake_at = i.wake_at, state = i.state, shard = i.shard
+                published_at = i.published_at, revision = i.revision, wake_at = i.wake_at, state = i.state, shard = i.shard,
+                -- the first reading is the publication's to set until the tracking takes over with a state of its own
+                metrics_at = CASE WHEN c.metrics_state IS NULL THEN i.metrics_at ELSE c.metrics_at END
             FROM input i
             WHERE i.expected > 0 AND c.post_id = i.post_id AND c.account_id = i.account_id AND c.revision = i.expected
             RETURNING c.post_id, c.account_id
         ),
         inserted AS (
-            INSERT INTO postnext_calendar (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard)
-            SELECT workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard
+            INSERT INTO postnext_calendar (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at)
+            SELECT workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at
             FROM input WHERE expected = 0
             ON CONFLICT (post_id, account_id) DO NOTHING
             RETURNING post_id, account_id
@@ -127,6 +131,7 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
         command.Parameters.Add(Array(NpgsqlDbType.Bytea, batch.Select(w => w.State)));
         command.Parameters.Add(Array(NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedRevision)));
         command.Parameters.Add(Array(NpgsqlDbType.Smallint, batch.Select(w => DueShards.Of(w.Entry.PostId, w.Entry.AccountId))));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.MetricsAt?.ToUniversalTime())));
 
         var saved = new HashSet<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);

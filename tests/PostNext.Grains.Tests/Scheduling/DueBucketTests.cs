@@ -43,4 +43,60 @@ public sealed class DueBucketTests(PostgresFixture postgres)
             Assert.True(receipt.ReceivedAt >= due, $"published at {receipt.ReceivedAt:O}, before its time {due:O}");
         }
     }
+
+    [Fact]
+    public async Task Published_posts_are_followed_for_metrics_by_their_due_buckets_not_by_a_reminder_each()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var fastReadings = new Dictionary<string, string?>
+        {
+            ["PostNext:Analytics:FirstHourInterval"] = "00:00:03",
+            ["PostNext:Analytics:FirstHour"] = "00:00:06",
+        };
+        await using var cluster = await SchedulingCluster.StartOnPostgresAsync(database, Guid.NewGuid().ToString("N"), settings: fastReadings);
+        var (ws, accounts) = await cluster.CreateWorkspaceAsync(10);
+        var due = DateTimeOffset.UtcNow.AddSeconds(6);
+        var posts = new List<(string Post, string Account)>();
+        for (var i = 0; i < 40; i++)
+        {
+            posts.Add((await cluster.SchedulePostAsync(ws, [accounts[i % accounts.Count]], due), accounts[i % accounts.Count]));
+        }
+
+        foreach (var (post, _) in posts)
+        {
+            await cluster.WaitForPostAsync(post, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(60));
+        }
+
+        // Every published post is read at its first reading time, 3 s after publishing, woken by its due bucket.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var (post, account) in posts)
+        {
+            var metrics = cluster.Client.GetGrain<PostNext.Abstractions.Analytics.IPostMetricsGrain>(PublicationKey.For(post, account));
+            while ((await metrics.GetSeriesAsync())?.Readings.Count is null or 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{post} to {account} was never read");
+                await Task.Delay(200);
+            }
+
+            var series = (await metrics.GetSeriesAsync())!;
+            Assert.True(series.Readings[0].ReadAt >= series.PublishedAt.AddSeconds(3), "read before its first reading was due");
+        }
+
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT reminder_name, count(*) FROM orleans_reminder GROUP BY reminder_name", connection);
+        var reminders = new Dictionary<string, long>();
+        await using (var reader = await count.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                reminders[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        // The sweeper's, the due buckets' and one per account (its daily audience reading): none per publication, none per tracked post.
+        Assert.Equal(["audience", "due", "sweep"], reminders.Keys.Order().ToArray());
+        Assert.InRange(reminders["due"], 1, 2 * DueShards.Count);
+        Assert.InRange(reminders["audience"], 1, accounts.Count);
+    }
 }

@@ -12,7 +12,8 @@ namespace PostNext.Grains.Posts.Publishing;
 /// the sweeper and the due dispatch read. The row's revision is the ETag: a write from a stale activation finds a
 /// newer revision and fails with <see cref="InconsistentStateException"/>, exactly as Orleans grain storage would.
 /// Publications stored before states moved to the row are read once from Orleans grain storage and move over with
-/// their next write.
+/// their next write. A published publication's row also says when its first metrics reading is due, so the metrics
+/// tracking starts with the same write that records the publish.
 /// </summary>
 public sealed class PublicationRecord(
     string postId,
@@ -20,7 +21,8 @@ public sealed class PublicationRecord(
     GrainId grainId,
     ICalendarStore calendar,
     Serializer<PublicationState> serializer,
-    IGrainStorage legacy) : IPersistentState<PublicationState>
+    IGrainStorage legacy,
+    TimeSpan? firstReading) : IPersistentState<PublicationState>
 {
     public const string LegacyStateName = "publication";
 
@@ -64,7 +66,8 @@ public sealed class PublicationRecord(
         var entry = new CalendarEntry(
             s.WorkspaceId, s.PostId, s.AccountId, s.Platform, s.Status, s.DueAt,
             s.Status == PublicationStatus.Deferred && s.DeferredUntil is { } until ? until : s.DueAt,
-            s.PublishedAt, s.Revision, PublicationPolicy.WakeAt(s));
+            s.PublishedAt, s.Revision, PublicationPolicy.WakeAt(s),
+            s.Status == PublicationStatus.Published && s.PublishedAt is { } published ? published + firstReading : null);
         if (s.Revision <= _stored)
         {
             throw new InvalidOperationException($"A publication write must carry a revision above the stored {_stored}.");
