@@ -143,11 +143,14 @@ public sealed class WebhooksApiTests(ApiHost api)
         var deliveries = await WaitForDeliveriesAsync(ws, key, hook, 3, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(1)); // nothing more may arrive
 
-        // The first requests met the outage; every later one was answered 200: each event exactly once, in event order.
+        // The first requests met the outage, one at a time; every later one was answered 200: each event exactly once,
+        // the oldest first (it found the receiver back); test events are each their own resource, so the others may
+        // then overtake each other.
         var requests = receiver.Requests;
         Assert.All(requests, r => Assert.True(SignatureVerifies(r, Secret)));
         var accepted200 = requests.Skip(failures).Select(r => r.Header("PostNext-Event-Id")!).ToList();
-        Assert.Equal(sent, accepted200);
+        Assert.Equal(sent[0], accepted200[0]);
+        Assert.Equal(sent.Order(StringComparer.Ordinal), accepted200.Order(StringComparer.Ordinal));
         Assert.Equal(failures + sent.Count, requests.Count);
         Assert.All(requests.Take(failures), r => Assert.Equal(sent[0], r.Header("PostNext-Event-Id")));
 

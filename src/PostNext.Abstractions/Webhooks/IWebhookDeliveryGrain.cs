@@ -3,9 +3,9 @@ using Orleans.Concurrency;
 namespace PostNext.Abstractions.Webhooks;
 
 /// <summary>
-/// Delivers one webhook's pending deliveries in event order and retries them with backoff: a timer for the next
-/// attempt, a reminder as the durable wake-up while anything is pending. Holds no state of its own (the deliveries
-/// store does). Key: <see cref="WebhookDeliveryKey"/>.
+/// Delivers one webhook's pending deliveries, several at once but each resource's events in order, and retries them
+/// with backoff: a timer for the next attempt, a reminder as the durable wake-up while anything is pending. Holds no
+/// state of its own (the deliveries store does). Key: <see cref="WebhookDeliveryKey"/>.
 /// </summary>
 [Alias("PostNext.IWebhookDeliveryGrain")]
 public interface IWebhookDeliveryGrain : IGrainWithStringKey

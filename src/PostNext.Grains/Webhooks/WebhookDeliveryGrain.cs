@@ -6,11 +6,13 @@ using PostNext.Storage.Webhooks;
 namespace PostNext.Grains.Webhooks;
 
 /// <summary>
-/// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due, each
-/// resource's events in order. A failure pauses the whole webhook until the failed delivery's next attempt (a dead
-/// receiver is not hammered), but a delivery its receiver keeps refusing is isolated after a few attempts: it waits
-/// alone with its own backoff, its retry window counted from its first attempt, and the others go on. A grain timer wakes the next pass;
-/// a reminder, registered while anything is pending, is the durable wake-up after a restart. The passes run in the
+/// Delivers one webhook's pending deliveries, oldest first, and owns their retries. A pass sends what is due through a
+/// bounded window of concurrent requests (<see cref="WebhookOptions.MaxInFlightPerWebhook"/>), each resource's events
+/// one after another and in order (<see cref="WebhookLanes"/>); events about different resources may overtake each
+/// other. A failure pauses the whole webhook until the failed delivery's next attempt (a dead receiver is not hammered),
+/// but a delivery its receiver keeps refusing is isolated after a few attempts: it waits alone with its own backoff,
+/// its retry window counted from its first attempt, and the others go on. A grain timer wakes the next pass; a
+/// reminder, registered while anything is pending, is the durable wake-up after a restart. The passes run in the
 /// background on this activation, so kicks never wait for a receiver.
 /// </summary>
 public sealed partial class WebhookDeliveryGrain(
@@ -22,9 +24,7 @@ public sealed partial class WebhookDeliveryGrain(
 {
     public const string ReminderName = "webhook-delivery";
 
-    private const int BatchSize = 50;
-
-    /// <summary>Pending deliveries looked at per pass (due or not), to keep each resource's events in order.</summary>
+    /// <summary>Pending deliveries read at a time (due or not), to keep each resource's events in order.</summary>
     private const int PendingWindow = 500;
 
     /// <summary>Failed attempts after which a delivery its receiver keeps refusing no longer holds back the others.</summary>
@@ -44,6 +44,7 @@ public sealed partial class WebhookDeliveryGrain(
     private bool? _reminderArmed;
     private DateTimeOffset _pausedUntil;
     private bool _inOutage;
+    private bool _receiverAnswered;
     private int _failuresInARow;
     private DateTimeOffset _prunedAt;
 
@@ -145,72 +146,101 @@ public sealed partial class WebhookDeliveryGrain(
             return;
         }
 
-        IReadOnlyList<WebhookDelivery> due;
-        bool resumed;
+        bool again;
         do
         {
             var pending = await store.PendingAsync(_workspaceId, _webhookId, PendingWindow);
             var probing = _inOutage;
             _failuresInARow = 0;
 
-            // After a pause, probe with the oldest pending deliveries whatever their own next attempt, so that once the
-            // receiver answers everything goes out in order (the second one only if the oldest is isolated and fails).
-            due = probing ? Sendable(pending, DateTimeOffset.MaxValue).Take(ProbeSize).ToList() : Sendable(pending, time.GetUtcNow());
-            foreach (var delivery in due)
+            // After a pause, probe with the oldest pending deliveries, one at a time, whatever their own next attempt, so
+            // that once the receiver answers everything goes out (the second one only if the oldest is isolated and fails).
+            var lanes = new WebhookLanes(pending, probing ? DateTimeOffset.MaxValue : time.GetUtcNow());
+            var (sent, paused) = await SendAsync(target, lanes, probing ? ProbeSize : int.MaxValue);
+            if (paused)
             {
-                var result = await sender.SendAsync(target, delivery);
-                var updated = Apply(delivery, result);
-                await store.UpdateAsync(updated);
-                if (updated.Status == WebhookDeliveryStatus.Failed)
-                {
-                    LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
-                }
-
-                if (await AfterAttemptAsync(result, updated))
-                {
-                    return;
-                }
+                return;
             }
 
-            resumed = probing && !_inOutage;
+            // Resumed after a probe, or more pending than one read holds: read again.
+            again = probing ? !_inOutage : sent > 0 && pending.Count == PendingWindow;
         }
-        while (due.Count == BatchSize || resumed);
+        while (again);
 
         await PruneAsync();
     }
 
     /// <summary>
-    /// What this pass may send: due deliveries, oldest first, skipping any whose resource (post target, account) has an
-    /// earlier delivery still pending, so each resource's events arrive in order while a failing one holds back only its own.
+    /// Sends what <paramref name="lanes"/> allow, at most <paramref name="limit"/> deliveries, with up to
+    /// <see cref="WebhookOptions.MaxInFlightPerWebhook"/> requests at once (one at a time while probing, and until the
+    /// receiver has answered once since activation, so a receiver that is down gets one request, not a window of them).
+    /// Stops taking more once the webhook pauses, and returns only when no request is left in flight: the next read must
+    /// not see a delivery being sent as pending. Answers how many were sent and whether the webhook paused.
     /// </summary>
-    private static List<WebhookDelivery> Sendable(IReadOnlyList<WebhookDelivery> pending, DateTimeOffset now)
+    private async Task<(int Sent, bool Paused)> SendAsync(WebhookTarget target, WebhookLanes lanes, int limit)
     {
-        var waiting = new HashSet<string>(StringComparer.Ordinal);
-        var sendable = new List<WebhookDelivery>();
-        foreach (var delivery in pending)
+        var inFlight = new List<Task<(WebhookDelivery Delivery, WebhookDelivery Updated, WebhookSendResult Result)>>();
+        var sent = 0;
+        var paused = false;
+        try
         {
-            var resource = WebhookOrdering.ResourceOf(delivery);
-            if (waiting.Add(resource) && delivery.NextAttemptAt <= now && sendable.Count < BatchSize)
+            while (true)
             {
-                sendable.Add(delivery);
+                var window = _inOutage || !_receiverAnswered ? 1 : Options.MaxInFlightPerWebhook;
+                while (!paused && sent < limit && inFlight.Count < window && lanes.TryTake(out var delivery))
+                {
+                    inFlight.Add(AttemptAsync(target, delivery));
+                    sent++;
+                }
+
+                if (inFlight.Count == 0)
+                {
+                    return (sent, paused);
+                }
+
+                var done = await Task.WhenAny(inFlight);
+                inFlight.Remove(done);
+                var (taken, updated, result) = await done;
+                lanes.Complete(taken, updated.Status != WebhookDeliveryStatus.Pending);
+
+                // Once paused, the answers still in flight are recorded (each in its own row) but decide nothing more.
+                paused = paused || await AfterAttemptAsync(result, updated);
             }
         }
+        finally
+        {
+            // A failing pass still waits for its requests, so the retried pass cannot send one of them twice.
+            await ((Task)Task.WhenAll(inFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        }
+    }
 
-        return sendable;
+    /// <summary>One attempt of one delivery, its row written with the outcome.</summary>
+    private async Task<(WebhookDelivery Delivery, WebhookDelivery Updated, WebhookSendResult Result)> AttemptAsync(WebhookTarget target, WebhookDelivery delivery)
+    {
+        var result = await sender.SendAsync(target, delivery);
+        var updated = Apply(delivery, result);
+        await store.UpdateAsync(updated);
+        if (updated.Status == WebhookDeliveryStatus.Failed)
+        {
+            LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
+        }
+
+        return (delivery, updated, result);
     }
 
     /// <summary>
     /// Tells a receiver that is down from one event it refuses. A failure pauses the whole webhook (in memory: no row is
     /// rewritten) until the failed delivery's next attempt, as a receiver that is down should not be hammered, unless
     /// that delivery has already failed <see cref="IsolateAfter"/> times and the receiver was reached: then it waits
-    /// alone and the pass goes on; if the next delivery fails too, the receiver is down after all. The first success
-    /// after a pause makes everything pending due again, in order. True when the pass should stop.
+    /// alone and the pass goes on; if the next answer is a failure too, the receiver is down after all. The first success
+    /// after a pause makes everything pending due again (each resource's events still in order). True when the pass should stop.
     /// </summary>
     private async Task<bool> AfterAttemptAsync(WebhookSendResult result, WebhookDelivery updated)
     {
         if (result.Delivered)
         {
             _failuresInARow = 0;
+            _receiverAnswered = true;
             if (_inOutage)
             {
                 _inOutage = false;

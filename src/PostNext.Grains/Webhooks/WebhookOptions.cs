@@ -5,6 +5,9 @@ public sealed class WebhookOptions
 {
     public const string SectionName = "PostNext:Webhooks";
 
+    /// <summary>The most <see cref="MaxInFlightPerWebhook"/> may be.</summary>
+    public const int MaxInFlightLimit = 64;
+
     /// <summary>
     /// Allow receivers on loopback, private, link-local and other non-public addresses, and plain http. For tests and
     /// on-premise receivers only: with it, a workspace key can make the silos call anything on their network.
@@ -22,6 +25,12 @@ public sealed class WebhookOptions
 
     /// <summary>How long one HTTP attempt may take (connect, send, response headers); redirects are never followed.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Requests one webhook may have in flight at once. Events about the same resource (one post target, one account)
+    /// still go one after another, in order; events about different resources may overtake each other.
+    /// </summary>
+    public int MaxInFlightPerWebhook { get; set; } = 8;
 
     /// <summary>Period of a delivery grain's reminder, the durable wake-up while deliveries are pending (a timer does the precise timing).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(5);
@@ -56,6 +65,11 @@ public sealed class WebhookOptions
         if (ReminderPeriod <= TimeSpan.Zero)
         {
             yield return "ReminderPeriod must be positive.";
+        }
+
+        if (MaxInFlightPerWebhook is < 1 or > MaxInFlightLimit)
+        {
+            yield return $"MaxInFlightPerWebhook must be between 1 and {MaxInFlightLimit}.";
         }
 
         if (MaxPerWorkspace < 1 || AttemptsKept < 1)

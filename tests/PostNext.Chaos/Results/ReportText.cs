@@ -53,7 +53,7 @@ public static class ReportText
         var w = r.Webhooks;
         Line("events expected / delivered", $"{w.Expected} / {w.DeliveredAtLeastOnce} at least once ({w.Missing} missing)");
         Line("received", $"{w.Received} POSTs, {w.DistinctEvents} distinct events, {w.RedeliveredEvents} delivered more than once (allowed)");
-        Line("order (delivery seq)", $"{w.OrderViolations} violations");
+        Line("order per resource (delivery seq)", $"{w.OrderViolations} violations");
         Line("invalid signatures", w.InvalidSignatures);
         Line("rows not delivered", w.PendingOrFailedRows);
 

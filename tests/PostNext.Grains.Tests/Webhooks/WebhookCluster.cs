@@ -101,6 +101,15 @@ public sealed class WebhookCluster : IAsyncDisposable
         return new WebhookCluster(cluster, store, dataSource);
     }
 
+    /// <summary>A new workspace with one webhook to <paramref name="url"/> for <paramref name="events"/>, signed with <paramref name="secret"/>.</summary>
+    public async Task<(string Ws, IWebhooksGrain Webhooks, string Hook)> SubscribeAsync(string url, string secret, params string[] events)
+    {
+        var ws = Ids.New(Ids.Workspace);
+        var webhooks = Client.GetGrain<IWebhooksGrain>(ws);
+        var created = await webhooks.CreateAsync(new CreateWebhook(url, events, new Secret(secret)));
+        return (ws, webhooks, created.Webhook!.Id);
+    }
+
     /// <summary>Polls a webhook's deliveries until <paramref name="count"/> of them exist and none is pending.</summary>
     public async Task<IReadOnlyList<WebhookDelivery>> WaitForDeliveriesAsync(string workspaceId, string webhookId, int count, TimeSpan timeout)
     {

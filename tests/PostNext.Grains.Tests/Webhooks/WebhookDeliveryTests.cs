@@ -58,14 +58,19 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
-    public async Task A_receiver_down_for_a_while_gets_every_event_once_in_order_after_it_comes_back()
+    public async Task A_receiver_down_for_a_while_gets_every_event_once_and_each_posts_events_in_order_after_it_comes_back()
     {
         await using var cluster = await WebhookCluster.StartInMemoryAsync();
         await using var receiver = await WebhookReceiver.StartAsync(Secret, down: true);
         var ws = Ids.New(Ids.Workspace);
         var webhooks = cluster.Client.GetGrain<IWebhooksGrain>(ws);
-        var hook = await CreateAsync(webhooks, receiver.Url, WebhookEventTypes.PostPublished);
-        var events = Enumerable.Range(1, 5).Select(i => Publication(ws, PublicationStatus.Published, revision: i)).ToList();
+        var hook = await CreateAsync(webhooks, receiver.Url, WebhookEventTypes.PostPublished, WebhookEventTypes.PostDeferred);
+
+        // Three posts, each deferred and then published.
+        var byPost = Enumerable.Range(1, 3)
+            .Select(post => new[] { Publication(ws, PublicationStatus.Deferred, revision: 1, post), Publication(ws, PublicationStatus.Published, revision: 2, post) })
+            .ToList();
+        var events = byPost.SelectMany(e => e).ToList();
         foreach (var e in events)
         {
             await webhooks.EmitAsync(e);
@@ -76,7 +81,17 @@ public sealed class WebhookDeliveryTests
         var deliveries = await cluster.WaitForDeliveriesAsync(ws, hook, events.Count, TimeSpan.FromSeconds(15));
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(events.Select(e => e.Id), receiver.Accepted);
+        // The oldest goes first (the probe that finds the receiver back); posts may then overtake each other, but each
+        // post's events arrive in order.
+        var accepted = receiver.Accepted;
+        Assert.Equal(events[0].Id, accepted[0]);
+        Assert.Equal(events.Select(e => e.Id).Order(StringComparer.Ordinal), accepted.Order(StringComparer.Ordinal));
+        foreach (var post in byPost)
+        {
+            Assert.Equal(post.Select(e => e.Id), accepted.Where(id => post.Any(e => e.Id == id)));
+        }
+
+        Assert.Equal(0, receiver.SameResourceOverlaps);
         Assert.Equal(0, receiver.BadSignatures);
         Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryStatus.Delivered, d.Status));
         var first = deliveries.Single(d => d.EventId == events[0].Id);
@@ -175,9 +190,12 @@ public sealed class WebhookDeliveryTests
         status == PublicationStatus.Published ? "ext-1" : null, null, null,
         status == PublicationStatus.Failed ? new PublicationError(ErrorCategory.Auth, "token revoked") : null, false, 1, PostContent.Empty, "UTC");
 
-    /// <summary>An event of publication number <paramref name="revision"/> (a final outcome happens once per publication, so distinct events need distinct posts).</summary>
-    private static WebhookEvent Publication(string ws, PublicationStatus status, long revision) =>
-        WebhookEvents.ForPublication(ws, PublicationView(status, post: revision), revision, DateTimeOffset.UtcNow)!;
+    /// <summary>
+    /// An event of publication number <paramref name="post"/> (by default <paramref name="revision"/>: a final outcome
+    /// happens once per publication, so distinct events need distinct posts).
+    /// </summary>
+    private static WebhookEvent Publication(string ws, PublicationStatus status, long revision, long? post = null) =>
+        WebhookEvents.ForPublication(ws, PublicationView(status, post: post ?? revision), revision, DateTimeOffset.UtcNow)!;
 
     private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WebhookWait.UntilAsync(condition, timeout, () => "timed out");
 }

@@ -10,14 +10,19 @@ namespace PostNext.Grains.Tests.Webhooks;
 
 /// <summary>
 /// A loopback webhook receiver, as a customer would write one: it checks each signature itself, answers 503 while
-/// "down", and records which event ids it accepted (answered 200).
+/// "down", and records which event ids it accepted (answered 200). It can be slow (<see cref="Hold"/>), and counts how
+/// many requests it was answering at once, and whether two about the same resource ever overlapped.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _answering = new(StringComparer.Ordinal);
     private volatile bool _down;
     private int _badSignatures;
+    private int _inFlight;
+    private int _maxInFlight;
+    private int _sameResourceOverlaps;
 
     private WebhookReceiver(string secret) => Secret = secret;
 
@@ -29,6 +34,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public IReadOnlyList<string> Accepted => [.. _accepted];
 
     public int BadSignatures => _badSignatures;
+
+    /// <summary>The most requests it was answering at the same time.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Requests that arrived while one about the same resource (post target, account) was still unanswered.</summary>
+    public int SameResourceOverlaps => Volatile.Read(ref _sameResourceOverlaps);
+
+    /// <summary>How long each signed request is held before it is answered (none when null): a slow receiver.</summary>
+    public Func<TimeSpan>? Hold { get; set; }
 
     public static async Task<WebhookReceiver> StartAsync(string secret, bool down = false)
     {
@@ -58,19 +72,65 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(401);
         }
 
-        if (_down)
+        var json = JsonNode.Parse(body)!;
+        var resource = ResourceOf(json);
+        var concurrent = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, concurrent);
+        if (_answering.AddOrUpdate(resource, 1, (_, n) => n + 1) > 1)
         {
-            return Results.StatusCode(503);
+            Interlocked.Increment(ref _sameResourceOverlaps);
         }
 
-        var id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
-        if (_refused.ContainsKey(id))
+        try
         {
-            return Results.StatusCode(500);
-        }
+            if (Hold?.Invoke() is { } hold && hold > TimeSpan.Zero)
+            {
+                await Task.Delay(hold);
+            }
 
-        _accepted.Enqueue(id);
-        return Results.Ok();
+            if (_down)
+            {
+                return Results.StatusCode(503);
+            }
+
+            var id = json["id"]!.GetValue<string>();
+            if (_refused.ContainsKey(id))
+            {
+                return Results.StatusCode(500);
+            }
+
+            _accepted.Enqueue(id);
+            return Results.Ok();
+        }
+        finally
+        {
+            _answering.AddOrUpdate(resource, 0, (_, n) => n - 1);
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    /// <summary>The post target or account an event is about (as the sender orders them), else the event itself.</summary>
+    private static string ResourceOf(JsonNode body)
+    {
+        var data = body["data"] as JsonObject;
+        var post = data?["postId"]?.GetValue<string>();
+        var account = data?["accountId"]?.GetValue<string>();
+        return post is null && account is null ? "event:" + body["id"]!.GetValue<string>() : $"{post}/{account}";
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 
     /// <summary>HMAC-SHA256 with the secret over "&lt;t&gt;." + raw body, hex, compared in constant time; t within 5 minutes.</summary>
