@@ -43,6 +43,9 @@ public sealed partial class WebhookDeliveryGrain(
     private bool _again;
     private bool? _reminderArmed;
     private DateTimeOffset _pausedUntil;
+
+    /// <summary>When the last pass's reading of the pending deliveries has something to send again.</summary>
+    private DateTimeOffset _heldUntil;
     private bool _inOutage;
     private bool _receiverAnswered;
     private int _failuresInARow;
@@ -146,6 +149,8 @@ public sealed partial class WebhookDeliveryGrain(
             return;
         }
 
+        _heldUntil = DateTimeOffset.MinValue;
+        WebhookLanes lanes;
         bool again;
         do
         {
@@ -155,7 +160,7 @@ public sealed partial class WebhookDeliveryGrain(
 
             // After a pause, probe with the oldest pending deliveries, one at a time, whatever their own next attempt, so
             // that once the receiver answers everything goes out (the second one only if the oldest is isolated and fails).
-            var lanes = new WebhookLanes(pending, probing ? DateTimeOffset.MaxValue : time.GetUtcNow());
+            lanes = new WebhookLanes(pending, probing ? DateTimeOffset.MaxValue : time.GetUtcNow());
             var (sent, paused) = await SendAsync(target, lanes, probing ? ProbeSize : int.MaxValue);
             if (paused)
             {
@@ -167,6 +172,7 @@ public sealed partial class WebhookDeliveryGrain(
         }
         while (again);
 
+        _heldUntil = lanes.NextReadyAt ?? DateTimeOffset.MinValue;
         await PruneAsync();
     }
 
@@ -179,7 +185,7 @@ public sealed partial class WebhookDeliveryGrain(
     /// </summary>
     private async Task<(int Sent, bool Paused)> SendAsync(WebhookTarget target, WebhookLanes lanes, int limit)
     {
-        var inFlight = new List<Task<(WebhookDelivery Delivery, WebhookDelivery Updated, WebhookSendResult Result)>>();
+        var inFlight = new List<Task<(WebhookDelivery Updated, WebhookSendResult Result)>>();
         var sent = 0;
         var paused = false;
         try
@@ -200,8 +206,8 @@ public sealed partial class WebhookDeliveryGrain(
 
                 var done = await Task.WhenAny(inFlight);
                 inFlight.Remove(done);
-                var (taken, updated, result) = await done;
-                lanes.Complete(taken, updated.Status != WebhookDeliveryStatus.Pending);
+                var (updated, result) = await done;
+                lanes.Complete(updated);
 
                 // Once paused, the answers still in flight are recorded (each in its own row) but decide nothing more.
                 paused = paused || await AfterAttemptAsync(result, updated);
@@ -215,7 +221,7 @@ public sealed partial class WebhookDeliveryGrain(
     }
 
     /// <summary>One attempt of one delivery, its row written with the outcome.</summary>
-    private async Task<(WebhookDelivery Delivery, WebhookDelivery Updated, WebhookSendResult Result)> AttemptAsync(WebhookTarget target, WebhookDelivery delivery)
+    private async Task<(WebhookDelivery Updated, WebhookSendResult Result)> AttemptAsync(WebhookTarget target, WebhookDelivery delivery)
     {
         var result = await sender.SendAsync(target, delivery);
         var updated = Apply(delivery, result);
@@ -225,7 +231,7 @@ public sealed partial class WebhookDeliveryGrain(
             LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
         }
 
-        return (delivery, updated, result);
+        return (updated, result);
     }
 
     /// <summary>
@@ -290,7 +296,11 @@ public sealed partial class WebhookDeliveryGrain(
         };
     }
 
-    /// <summary>Sets the timer for the earliest pending delivery and keeps the reminder while anything is pending.</summary>
+    /// <summary>
+    /// Sets the timer for the earliest pending delivery, but not before the pause ends nor before a delivery that heads
+    /// its resource is due (the due ones behind it cannot go sooner), and keeps the reminder while anything is pending.
+    /// New and redelivered events kick a pass themselves.
+    /// </summary>
     private async Task ScheduleNextAsync()
     {
         var next = await store.NextDueAsync(_workspaceId, _webhookId);
@@ -301,7 +311,8 @@ public sealed partial class WebhookDeliveryGrain(
             return;
         }
 
-        var wait = next.Value - time.GetUtcNow();
+        var wake = new[] { next.Value, _pausedUntil, _heldUntil }.Max();
+        var wait = wake - time.GetUtcNow();
         _timer?.Change(wait < MinimumWait ? MinimumWait : wait, Timeout.InfiniteTimeSpan);
         await EnsureReminderAsync();
     }

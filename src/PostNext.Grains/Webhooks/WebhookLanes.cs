@@ -12,7 +12,7 @@ namespace PostNext.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookLanes
 {
-    private readonly IReadOnlyList<WebhookDelivery> _pending;
+    private readonly WebhookDelivery[] _pending;
     private readonly DateTimeOffset _now;
     private readonly string[] _resources;
     private readonly Dictionary<string, Queue<int>> _lanes = new(StringComparer.Ordinal);
@@ -23,7 +23,7 @@ public sealed class WebhookLanes
     /// <param name="now">A delivery whose next attempt is after this is not ready (<see cref="DateTimeOffset.MaxValue"/>: all are).</param>
     public WebhookLanes(IReadOnlyList<WebhookDelivery> pending, DateTimeOffset now)
     {
-        _pending = pending;
+        _pending = [.. pending];
         _now = now;
         _resources = new string[pending.Count];
         for (var i = 0; i < pending.Count; i++)
@@ -59,10 +59,25 @@ public sealed class WebhookLanes
         return true;
     }
 
-    /// <summary>A taken delivery's attempt is over: once it is <paramref name="finished"/> (delivered or given up), the next of its resource is ready.</summary>
-    public void Complete(WebhookDelivery delivery, bool finished)
+    /// <summary>
+    /// The earliest next attempt among the deliveries that head their resource (null when none is left): until then
+    /// nothing here can be sent, whatever else is due behind them.
+    /// </summary>
+    public DateTimeOffset? NextReadyAt => _lanes.Values.Where(lane => lane.Count > 0).Min(lane => _pending[lane.Peek()].NextAttemptAt);
+
+    /// <summary>
+    /// A taken delivery's attempt is over (<paramref name="attempted"/> is its row after it): once it is no longer
+    /// pending (delivered or given up), the next of its resource is ready.
+    /// </summary>
+    public void Complete(WebhookDelivery attempted)
     {
-        if (!_inFlight.Remove(delivery.Id, out var index) || !finished)
+        if (!_inFlight.Remove(attempted.Id, out var index))
+        {
+            return;
+        }
+
+        _pending[index] = attempted;
+        if (attempted.Status == WebhookDeliveryStatus.Pending)
         {
             return;
         }

@@ -57,7 +57,7 @@ public sealed class WebhookIsolationTests
     }
 
     [Fact]
-    public async Task Failed_attempts_while_the_receiver_is_down_write_no_other_rows()
+    public async Task Failed_attempts_while_the_receiver_is_down_write_no_other_rows_and_nothing_polls_the_deliveries()
     {
         var store = new CountingDeliveryStore(new PostNext.Storage.Webhooks.InMemoryWebhookDeliveryStore());
         await using var cluster = await WebhookCluster.StartInMemoryAsync(store: store);
@@ -68,10 +68,34 @@ public sealed class WebhookIsolationTests
             await webhooks.EmitAsync(Event(ws, i));
         }
 
-        await WebhookWait.UntilAsync(() => receiver.Server.Requests.Count >= 6, TimeSpan.FromSeconds(15), () => "too few attempts");
+        await WebhookWait.UntilAsync(() => receiver.Server.Requests.Count >= 4, TimeSpan.FromSeconds(15), () => "too few attempts");
+
+        // Retries come at most once a second here (and the reminder every 2 s): a few reads, not one every few milliseconds.
+        var reads = await ReadsDuringAsync(store, TimeSpan.FromSeconds(2));
         receiver.ComeBack();
 
+        Assert.InRange(reads, 0, 20);
         Assert.Equal(0, store.Postponed);
+    }
+
+    [Fact]
+    public async Task While_a_refused_delivery_waits_alone_the_webhook_does_not_poll_the_events_behind_it()
+    {
+        var store = new CountingDeliveryStore(new PostNext.Storage.Webhooks.InMemoryWebhookDeliveryStore());
+        await using var cluster = await WebhookCluster.StartInMemoryAsync(store: store);
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        var (ws, webhooks, hook) = await SubscribeAsync(cluster, receiver);
+        var refused = Event(ws, 1, PublicationStatus.Failed);
+        var behind = Event(ws, 1);
+        receiver.AlwaysRefuse(refused.Id);
+        await webhooks.EmitAsync(refused);
+        await webhooks.EmitAsync(behind);
+        await webhooks.EmitAsync(Event(ws, 2));
+
+        await WebhookWait.UntilAsync(() => receiver.Accepted.Count == 1, TimeSpan.FromSeconds(15), () => "the other post's event never went out");
+        Assert.InRange(await ReadsDuringAsync(store, TimeSpan.FromSeconds(2)), 0, 20);
+        Assert.DoesNotContain(behind.Id, receiver.Accepted);
+        Assert.Equal(WebhookDeliveryStatus.Pending, (await cluster.Store.ListAsync(ws, hook, 10)).Single(d => d.EventId == behind.Id).Status);
     }
 
     [Fact]
@@ -120,8 +144,15 @@ public sealed class WebhookIsolationTests
     private static Task<(string Ws, IWebhooksGrain Webhooks, string Hook)> SubscribeAsync(WebhookCluster cluster, WebhookReceiver receiver) =>
         cluster.SubscribeAsync(receiver.Url, Secret, WebhookEventTypes.PostPublished, WebhookEventTypes.PostFailed);
 
-    /// <summary>A published event of post number <paramref name="n"/> (each its own resource).</summary>
-    private static WebhookEvent Event(string ws, int n) => WebhookEvents.ForPublication(ws, new PublicationView(
-        $"post{n:D19}", "acc00000000000000000001", "sandbox", PublicationStatus.Published, DateTimeOffset.UtcNow, null, null, "ext-1", null, null, null,
-        false, 1, PostContent.Empty, "UTC"), n, DateTimeOffset.UtcNow)!;
+    private static async Task<int> ReadsDuringAsync(CountingDeliveryStore store, TimeSpan period)
+    {
+        var before = store.Reads;
+        await Task.Delay(period);
+        return store.Reads - before;
+    }
+
+    /// <summary>A published (or <paramref name="status"/>) event of post number <paramref name="n"/> (each post its own resource).</summary>
+    private static WebhookEvent Event(string ws, int n, PublicationStatus status = PublicationStatus.Published) => WebhookEvents.ForPublication(ws, new PublicationView(
+        $"post{n:D19}", "acc00000000000000000001", "sandbox", status, DateTimeOffset.UtcNow, null, null, "ext-1", null, null,
+        status == PublicationStatus.Failed ? new PublicationError(ErrorCategory.Auth, "token revoked") : null, false, 1, PostContent.Empty, "UTC"), n, DateTimeOffset.UtcNow)!;
 }

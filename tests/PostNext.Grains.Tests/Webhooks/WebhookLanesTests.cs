@@ -19,9 +19,9 @@ public sealed class WebhookLanesTests
 
         Assert.Equal([a1, b1, c1], TakeAll(lanes));
 
-        lanes.Complete(b1, finished: true);
+        lanes.Complete(b1 with { Status = WebhookDeliveryStatus.Delivered });
         Assert.Empty(TakeAll(lanes));
-        lanes.Complete(a1, finished: true);
+        lanes.Complete(a1 with { Status = WebhookDeliveryStatus.Failed });
         Assert.Equal([a2], TakeAll(lanes));
     }
 
@@ -35,10 +35,12 @@ public sealed class WebhookLanesTests
         var lanes = new WebhookLanes([a1, a2, b1, b2], Now);
         Assert.Equal([a1, b1], TakeAll(lanes));
 
-        lanes.Complete(a1, finished: false);
-        lanes.Complete(b1, finished: true);
+        lanes.Complete(a1 with { NextAttemptAt = Now.AddSeconds(10) });
+        lanes.Complete(b1 with { Status = WebhookDeliveryStatus.Delivered });
 
         Assert.Equal([b2], TakeAll(lanes));
+        lanes.Complete(b2 with { Status = WebhookDeliveryStatus.Delivered });
+        Assert.Equal(Now.AddSeconds(10), lanes.NextReadyAt);
     }
 
     [Fact]
