@@ -7,10 +7,10 @@ namespace PostNext.Storage;
 
 public static class PostgresServiceCollectionExtensions
 {
-    /// <summary>Registers one shared <see cref="NpgsqlDataSource"/> and the schema migrator.</summary>
+    /// <summary>Registers one shared <see cref="NpgsqlDataSource"/> (with <see cref="PostgresConnectionStrings"/>' defaults) and the schema migrator.</summary>
     public static IServiceCollection AddPostNextPostgres(this IServiceCollection services, string connectionString)
     {
-        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "PostNext" }.Build());
+        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(PostgresConnectionStrings.WithDefaults(connectionString)) { Name = "PostNext" }.Build());
         services.TryAddSingleton<SchemaMigrator>();
         return services;
     }

@@ -21,8 +21,16 @@ public sealed class StorageFaults
     /// <summary>The next <paramref name="times"/> writes of <paramref name="stateName"/> for keys containing <paramref name="keyPart"/> fail.</summary>
     public void FailNextWrites(string stateName, string keyPart, int times = 1) => _failWrites[(stateName, keyPart)] = times;
 
+    private readonly ConcurrentDictionary<(string StateName, string Key), int> _written = new();
+
     /// <summary>Writes refused so far.</summary>
     public int Injected { get; private set; }
+
+    /// <summary>Writes of <paramref name="stateName"/> that went through for the grain whose key is <paramref name="key"/>.</summary>
+    public int Written(string stateName, string key) => _written.GetValueOrDefault((stateName, key));
+
+    internal void NoteWritten(string stateName, GrainId grainId) =>
+        _written.AddOrUpdate((stateName, grainId.Key.ToString()!), 1, (_, n) => n + 1);
 
     internal bool ShouldFail(string stateName, GrainId grainId) => ShouldFail(stateName, grainId.Key.ToString()!);
 
@@ -48,10 +56,16 @@ internal sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faul
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        faults.ShouldFail(stateName, grainId)
-            ? Task.FromException(new IOException($"Injected storage fault: writing '{stateName}' for {grainId} failed."))
-            : inner.WriteStateAsync(stateName, grainId, grainState);
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (faults.ShouldFail(stateName, grainId))
+        {
+            throw new IOException($"Injected storage fault: writing '{stateName}' for {grainId} failed.");
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        faults.NoteWritten(stateName, grainId);
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ClearStateAsync(stateName, grainId, grainState);

@@ -68,6 +68,12 @@ public sealed class PlatformLimitWindows
 
     /// <summary>Windows shared by every account of the platform app.</summary>
     public Dictionary<string, LimitWindow> App { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether any app window limits anything (a window with no limit or no period is ignored).</summary>
+    public bool LimitsApp => App.Values.Any(w => w.Limit > 0 && w.Period > TimeSpan.Zero);
+
+    /// <summary>Whether any account window limits anything.</summary>
+    public bool LimitsAccount => Account.Values.Any(w => w.Limit > 0 && w.Period > TimeSpan.Zero);
 }
 
 /// <summary>At most <see cref="Limit"/> publishes in any rolling <see cref="Period"/>.</summary>

@@ -35,6 +35,9 @@ public sealed partial class PostGrain(
 
     private bool Exists => state.RecordExists && !S.Deleted;
 
+    /// <summary>A fan-out of schedules was applied and cleared in memory but is still stored (see <see cref="RunFanOutAsync"/>).</summary>
+    private bool _appliedStillStored;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.RecordExists)
@@ -51,7 +54,9 @@ public sealed partial class PostGrain(
         {
             try
             {
-                await ApplyFanOutAsync(repairing: true, deactivateOnFailure: false);
+                // A fan-out of schedules is normally still stored after it was applied: repeating it changes nothing,
+                // and a repair reminder (armed only after a failure) disarms itself on its next tick.
+                await ApplyFanOutAsync(repairing: !S.FanOut.IsScheduleOnly, deactivateOnFailure: false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -166,6 +171,12 @@ public sealed partial class PostGrain(
         }
 
         await CompletePendingAsync();
+        if (_appliedStillStored)
+        {
+            // Publishing now moves the targets' times: a stored fan-out repeated later must not move them back.
+            await SaveAndFanOutAsync();
+        }
+
         var wasDraft = S.Draft;
         if (wasDraft)
         {
@@ -227,6 +238,7 @@ public sealed partial class PostGrain(
     /// <summary>Writes the post with its fan-out (a failed write changes nothing anywhere), then applies the fan-out.</summary>
     private async Task<FanOutResult> SaveAndFanOutAsync(bool repairing = false)
     {
+        _appliedStillStored = false;
         await state.WriteOrReloadAsync(this, logger);
         return S.FanOut is null ? default : await ApplyFanOutAsync(repairing);
     }
@@ -283,7 +295,18 @@ public sealed partial class PostGrain(
         S.Targets = [.. S.Targets, .. started];
         S.FanOut = null;
         S.TargetsScheduled = true;
-        await state.WriteOrReloadAsync(this, logger);
+        if (fanOut.IsScheduleOnly)
+        {
+            // Only schedules, which are safe to repeat (a publication already scheduled just so ignores them): the
+            // stored fan-out is cleared by the post's next write, and until then each activation repeats it. Creating a
+            // post is one write.
+            _appliedStillStored = true;
+        }
+        else
+        {
+            await state.WriteOrReloadAsync(this, logger);
+        }
+
         return new FanOutResult(removed.Count(r => !r) + edited.Count(e => !e), canceled.Count(c => c));
     }
 

@@ -61,6 +61,9 @@ public sealed class PostFanOut
     /// <summary>Every target of the post is canceled (after the removals).</summary>
     [Id(3)] public bool CancelAll { get; set; }
 
+    /// <summary>Only schedules: repeating it changes nothing once applied.</summary>
+    public bool IsScheduleOnly => Remove.Count == 0 && Edit.Count == 0 && !CancelAll;
+
     /// <summary>Schedules every target (a new post, a draft that is no longer one).</summary>
     public static PostFanOut Scheduling(IEnumerable<TargetSpec> targets) => new() { Schedule = [.. targets] };
 

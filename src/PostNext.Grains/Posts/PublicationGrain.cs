@@ -77,8 +77,9 @@ public sealed partial class PublicationGrain(
 
     public async Task<PublicationView> ScheduleAsync(SchedulePublication command)
     {
-        if (Exists && !S.Status.IsPending())
+        if (Exists && (!S.Status.IsPending() || IsScheduledAs(command)))
         {
+            // Started or finished; or already scheduled just so (a post repeating its fan-out): nothing changes.
             return View();
         }
 
@@ -104,6 +105,10 @@ public sealed partial class PublicationGrain(
     }
 
     public Task<PublicationView?> GetAsync() => Task.FromResult(Exists ? View() : null);
+
+    private bool IsScheduledAs(SchedulePublication command) =>
+        S.DueAt == command.DueAt.ToUniversalTime() && S.TimeZone == command.TimeZone && S.WorkspaceId == command.WorkspaceId
+        && S.Content.Text == command.Content.Text && S.Content.Title == command.Content.Title && S.Content.Media.SequenceEqual(command.Content.Media);
 
     public async Task<PublicationChange> EditAsync(PostContent? content, DateTimeOffset? dueAt)
     {
@@ -407,8 +412,9 @@ public sealed partial class PublicationGrain(
     {
         var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
         var permit = await account.AcquireAsync(Key, S.DueAt);
-        if (permit.Granted)
+        if (permit.Granted && limits.CurrentValue.For(S.Platform).LimitsApp)
         {
+            // Without app windows the app scope neither counts nor holds a block (blocks go to the account): no call.
             permit = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).AcquireAsync(Key, S.DueAt);
             if (!permit.Granted)
             {
@@ -538,7 +544,7 @@ public sealed partial class PublicationGrain(
     /// <summary>A publication that will not go out leaves the rate-limit lines it waits in (a no-op when it waits in none).</summary>
     private Task LeaveRateLimitLinesAsync() => Task.WhenAll(
         GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReleaseAsync(Key),
-        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key));
+        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key) : Task.CompletedTask);
 
     private async Task ReportBlockedAsync(DateTimeOffset until, string reason) =>
         await AfterAsync(() => LimitScope().ReportBlockedAsync(until, reason));
@@ -547,7 +553,7 @@ public sealed partial class PublicationGrain(
     private IRateLimitGrain LimitScope()
     {
         var windows = limits.CurrentValue.For(S.Platform);
-        var appScoped = windows.App.Count > 0 && windows.Account.Count == 0;
+        var appScoped = windows.LimitsApp && !windows.LimitsAccount;
         return GrainFactory.GetGrain<IRateLimitGrain>(appScoped ? RateLimitScopes.App(S.Platform) : RateLimitScopes.Account(S.Platform, S.AccountId));
     }
 

@@ -100,8 +100,9 @@ public static class SiloConfiguration
         silo.UseInMemoryReminderService();
     }
 
-    private static void ConfigureCluster(ISiloBuilder silo, ClusterSettings cluster, string connectionString)
+    private static void ConfigureCluster(ISiloBuilder silo, ClusterSettings cluster, string given)
     {
+        var connectionString = PostgresConnectionStrings.WithDefaults(given);
         if (cluster.AdvertisedIPAddress is { Length: > 0 } advertised)
         {
             if (!IPAddress.TryParse(advertised, out var address))

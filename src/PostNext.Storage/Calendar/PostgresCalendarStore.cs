@@ -110,14 +110,21 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
 
     public async Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
     {
+        // Per due shard, through the due index (postnext_calendar_due_by_shard), then the most overdue of them all.
         await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM postnext_calendar
-            WHERE wake_at IS NOT NULL AND wake_at < $1
+            SELECT {Columns} FROM generate_series(0, $3::int - 1) AS s(shard)
+            CROSS JOIN LATERAL (
+                SELECT {Columns} FROM postnext_calendar c
+                WHERE c.shard = s.shard AND c.wake_at IS NOT NULL AND c.wake_at < $1
+                ORDER BY c.wake_at
+                LIMIT $2
+            ) AS overdue
             ORDER BY wake_at
             LIMIT $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = DueShards.Count });
         return await ReadEntriesAsync(command, cancellationToken);
     }
 

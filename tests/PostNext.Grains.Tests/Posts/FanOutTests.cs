@@ -35,6 +35,38 @@ public sealed class FanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Creating_a_post_writes_it_once_and_a_new_activation_repeats_its_schedules_without_changing_a_thing()
+    {
+        var (ws, accounts) = await _cluster.CreateWorkspaceAsync(2);
+        var due = DateTimeOffset.UtcNow.AddHours(2);
+        var postId = await CreateAsync(ws, accounts, due);
+        Assert.Equal(1, _faults.Written("post", postId));
+        var revisions = await RevisionsAsync(postId, accounts);
+
+        // A new activation repeats the stored schedules: the publications are already so, and nothing is written.
+        await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var again = (await Post(postId).GetAsync())!;
+        Assert.Equal(revisions, await RevisionsAsync(postId, accounts));
+        Assert.All(again.Targets, t => Assert.Equal((PublicationStatus.Scheduled, due), (t.Publication!.Status, t.Publication.ScheduledAt)));
+        Assert.Equal(1, _faults.Written("post", postId));
+
+        // Publishing now first records that the schedules were applied, so a later activation cannot move the targets back.
+        await Post(postId).PublishNowAsync();
+        await _cluster.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(30));
+        await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var published = (await Post(postId).GetAsync())!;
+        Assert.Equal(PostStatus.Published, published.Status);
+        Assert.All(published.Targets, t => Assert.True(t.Publication!.ScheduledAt < due, "publish-now was moved back to the old time"));
+        foreach (var account in accounts)
+        {
+            Assert.Single(await _cluster.Sandbox.FindAsync(account, PublicationKey.For(postId, account)));
+        }
+    }
+
+    private async Task<long[]> RevisionsAsync(string postId, IReadOnlyList<string> accounts) =>
+        await Task.WhenAll(accounts.Select(async a => (await _cluster.Calendar.LoadAsync(postId, a))!.Revision));
+
+    [Fact]
     public async Task A_fan_out_that_failed_is_repaired_by_its_reminder_when_nobody_calls_the_post_again()
     {
         var (ws, accounts) = await _cluster.CreateWorkspaceAsync(2);

@@ -11,8 +11,9 @@ namespace PostNext.Grains.Posts.Publishing;
 
 /// <summary>
 /// Runs publications' platform calls on this silo, outside the grains' turns, so a slow platform never blocks a
-/// publication grain. A publish waits for the silo's throttle, fetches the account's token, takes the attempt's lease
-/// through the grain (persisted before anything is sent), calls the platform and delivers the outcome back; a
+/// publication grain. A publish fetches the account's token, waits for a slot of the silo's throttle, takes the
+/// attempt's lease through the grain (persisted before anything is sent), calls the platform, frees the slot and
+/// delivers the outcome back; a
 /// reconciliation asks the platform and delivers its answer. Every exception ends in a classified report. At most one
 /// call per publication runs at a time, and the grains ask this registry whether "their" attempt is still running here.
 /// </summary>
@@ -85,9 +86,6 @@ public sealed partial class AttemptRunner(
         var grain = grains.GetGrain<IPublicationGrain>(key);
         try
         {
-            // Bounded release: after a restart every due reminder fires at once; platform calls go out at a bounded rate.
-            using var slot = await throttle.AcquireAsync().ConfigureAwait(false);
-
             var identity = await IdentityAsync(accountId).ConfigureAwait(false);
             var connector = connectors.Find(platform);
             if (identity.Error is { } unavailable || identity.Account is not { Status: AccountStatus.Connected } account || connector is null)
@@ -99,19 +97,26 @@ public sealed partial class AttemptRunner(
                 return;
             }
 
-            // The lease is persisted right before the call: from here until its deadline nobody else sends or reconciles.
-            var ticket = await grain.BeginAttemptAsync(run.AttemptId, account).ConfigureAwait(false);
-            if (ticket is null)
+            // The silo's slot bounds the platform calls in flight; it is taken before the lease (so waiting for it never
+            // eats into the lease) and given back as soon as the platform answered, not after the outcome is recorded.
+            AttemptReport sent;
+            using (await throttle.AcquireAsync().ConfigureAwait(false))
             {
-                return;
+                // The lease is persisted right before the call: from here until its deadline nobody else sends or reconciles.
+                var ticket = await grain.BeginAttemptAsync(run.AttemptId, account).ConfigureAwait(false);
+                if (ticket is null)
+                {
+                    return;
+                }
+
+                run.Calling = true;
+                var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
+                var observed = RateLimitObserver.Begin();
+                var outcome = await CallAsync(token => connector.PublishAsync(request, token), key).ConfigureAwait(false);
+                var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
+                sent = new AttemptReport(outcome, Sent: true, blocked);
             }
 
-            run.Calling = true;
-            var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
-            var observed = RateLimitObserver.Begin();
-            var outcome = await CallAsync(token => connector.PublishAsync(request, token), key).ConfigureAwait(false);
-            var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
-            var sent = new AttemptReport(outcome, Sent: true, blocked);
             run.Call.TrySetResult(sent);
             await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
         }
