@@ -95,10 +95,12 @@ public static class BenchmarkRunner
         var connectionString = scheduler.Runs.ConnectionString;
         var writingFunctions = await StatementCounter.WritingFunctionsAsync(connectionString);
         var before = await StatementCounter.SnapshotAsync(postgres.AdminConnectionString, scheduler.Database);
+        var timesBefore = await StatementCounter.TimesAsync(postgres.AdminConnectionString, scheduler.Database);
         var ran = await WaitForRunsAsync(scheduler, registration, options, log, cancellationToken);
         await Task.Delay(options.Settle, cancellationToken);
         var statements = StatementCounter.Difference(
             before, await StatementCounter.SnapshotAsync(postgres.AdminConnectionString, scheduler.Database), scheduler.Runs.Table, writingFunctions);
+        var busiest = StatementCounter.Busiest(timesBefore, await StatementCounter.TimesAsync(postgres.AdminConnectionString, scheduler.Database), 10);
         var memory = scheduler.ProcessId is { } pid ? ProcessStats.Read(pid) : null;
         var lateness = LatenessSummary.Of(registration.Keys, registration.Due, await scheduler.Runs.ReadAsync(cancellationToken));
         var load = LoadAverage();
@@ -116,7 +118,7 @@ public static class BenchmarkRunner
         return new SchedulerResult(
             name, options.Jobs, registration.Due, registration.Seconds, registration.PerSecond, registration.Overran,
             registration.Retries,
-            lateness, statements, memory?.PeakRssMiB, intake, scheduler.Configuration, load);
+            lateness, statements, memory?.PeakRssMiB, intake, scheduler.Configuration, load, BusiestStatements: busiest);
     }
 
     /// <summary>Polls the run records until every job ran or the timeout after the instant passed; returns how many ran.</summary>

@@ -34,6 +34,9 @@ public sealed record StatementCounts(
 /// <summary>One normalized statement (as pg_stat_statements shows it) and how often it ran.</summary>
 public sealed record StatementCalls(long Calls, StatementKind Kind, string Query);
 
+/// <summary>One normalized statement and the server time its calls took in a window (every kind, reads included).</summary>
+public sealed record StatementTime(double Milliseconds, long Calls, string Query);
+
 /// <summary>
 /// Counts statements with PostgreSQL's own counters: pg_stat_statements (track = top, so a function call counts once
 /// and statements inside it do not), per database, as the difference of two snapshots.
@@ -58,6 +61,35 @@ public static partial class StatementCounter
 
         return calls;
     }
+
+    /// <summary>Execution time and calls per normalized statement text of one database, now.</summary>
+    public static async Task<IReadOnlyDictionary<string, (double Milliseconds, long Calls)>> TimesAsync(string adminConnectionString, string database)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT s.query, sum(s.total_exec_time)::float8, sum(s.calls)::bigint FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 GROUP BY s.query",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        var times = new Dictionary<string, (double, long)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            times[reader.GetString(0)] = (reader.GetDouble(1), reader.GetInt64(2));
+        }
+
+        return times;
+    }
+
+    /// <summary>The statements that took the most server time between two snapshots.</summary>
+    public static IReadOnlyList<StatementTime> Busiest(
+        IReadOnlyDictionary<string, (double Milliseconds, long Calls)> before, IReadOnlyDictionary<string, (double Milliseconds, long Calls)> after, int top) =>
+        [.. after
+            .Select(s => new StatementTime(
+                Math.Round(s.Value.Milliseconds - before.GetValueOrDefault(s.Key).Milliseconds, 1), s.Value.Calls - before.GetValueOrDefault(s.Key).Calls, s.Key))
+            .Where(s => s.Calls > 0)
+            .OrderByDescending(s => s.Milliseconds)
+            .Take(top)];
 
     /// <summary>
     /// Functions of the database (outside the system schemas) whose body inserts, updates or deletes: a top-level

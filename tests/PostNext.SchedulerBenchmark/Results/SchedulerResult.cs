@@ -15,7 +15,8 @@ public sealed record SchedulerResult(
     IntakeResult? Intake,
     IReadOnlyList<string> Configuration,
     string? LoadAverageAfterDrain = null,
-    string? Error = null)
+    string? Error = null,
+    IReadOnlyList<StatementTime>? BusiestStatements = null)
 {
     public double? WritesPerJob => PerJob(Statements?.Writes);
 
