@@ -45,7 +45,9 @@ public sealed class SmokeRunTests(ITestOutputHelper output)
 
         // Running a job writes something besides the job's own record; each job's record was counted as such.
         Assert.True(result.WritesPerJob > 0, $"{name}: {result.WritesPerJob} writes per job");
-        Assert.True(result.Statements!.JobRecords >= options.Jobs, $"{name}: {result.Statements.JobRecords} job records counted");
+        // (The sandbox writes its receipts by group commit, so PostNext's job records take fewer statements than jobs.)
+        var records = result.Statements!.JobRecords;
+        Assert.True(name == BenchmarkOptions.PostNext ? records > 0 && records <= options.Jobs : records >= options.Jobs, $"{name}: {records} job records counted");
         Assert.True(result.PeakRssMiB > 10, $"{name}: peak RSS {result.PeakRssMiB} MiB");
     }
 }
