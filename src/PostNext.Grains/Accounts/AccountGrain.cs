@@ -133,9 +133,31 @@ public sealed partial class AccountGrain(
         }
 
         await EnsureFreshTokenAsync(force: false);
-        var token = S.Tokens is null ? null : vault.Unprotect(S.Tokens).AccessToken;
-        return new PublishingIdentity(Id, S.Platform, S.ExternalId, S.Handle, S.Status, S.Sandbox, token);
+        return new PublishingIdentity(Id, S.Platform, S.ExternalId, S.Handle, S.Status, S.Sandbox, AccessToken());
     }
+
+    /// <summary>
+    /// The decrypted access token, kept in memory while the stored tokens stay the same object (a refresh or a
+    /// reconnect replaces them): thousands of publishes of one account at one instant decrypt it once, not each.
+    /// </summary>
+    private Secret? AccessToken()
+    {
+        if (S.Tokens is null)
+        {
+            return null;
+        }
+
+        if (!ReferenceEquals(_decryptedFrom, S.Tokens))
+        {
+            _accessToken = vault.Unprotect(S.Tokens).AccessToken;
+            _decryptedFrom = S.Tokens;
+        }
+
+        return _accessToken;
+    }
+
+    private object? _decryptedFrom;
+    private Secret? _accessToken;
 
     public async Task MarkReconnectRequiredAsync(string reason)
     {
