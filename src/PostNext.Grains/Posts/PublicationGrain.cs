@@ -50,6 +50,9 @@ public sealed partial class PublicationGrain(
     /// <summary>Ticks due sooner than this also get an in-memory timer.</summary>
     private static readonly TimeSpan PreciseHorizon = TimeSpan.FromSeconds(5);
 
+    /// <summary>A publication scheduled further ahead than this is deactivated once scheduled (see <see cref="DropUnlessDueSoon"/>).</summary>
+    internal static readonly TimeSpan KeepActiveWithin = TimeSpan.FromMinutes(2);
+
     private IGrainTimer? _precise;
 
     /// <summary>The state, kept in the publication's calendar row (loaded on activation).</summary>
@@ -101,7 +104,20 @@ public sealed partial class PublicationGrain(
         };
         await SaveAsync();
         await ArmAsync(S.DueAt);
+        DropUnlessDueSoon();
         return View();
+    }
+
+    /// <summary>
+    /// A publication not due for a while gives its activation back as soon as it is scheduled: its due bucket wakes it
+    /// shortly ahead of time. A million posts planned over a month then hold no memory until they fall due.
+    /// </summary>
+    private void DropUnlessDueSoon()
+    {
+        if (S.DueAt - time.GetUtcNow() > KeepActiveWithin)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public Task<PublicationView?> GetAsync() => Task.FromResult(Exists ? View() : null);
