@@ -23,7 +23,11 @@ public sealed partial class DueBucketGrain(
 {
     private const string ReminderName = "due";
     private const int PageSize = 2_000;
-    private const int Parallelism = 64;
+    /// <summary>
+    /// Nudges in flight per bucket shard. Each loads a publication from PostgreSQL: eight shards × 8 keep 64 loads in
+    /// flight, well inside the connection pool (64 per shard exhausted it with 50,000 due and timed out state writes).
+    /// </summary>
+    private const int Parallelism = 8;
 
     /// <summary>Pages one poll reads at most: 50,000 publications of one shard due within the lookahead.</summary>
     private const int MaxPagesPerPoll = 25;
