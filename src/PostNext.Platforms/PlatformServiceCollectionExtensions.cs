@@ -34,6 +34,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddConnector<InstagramConnector>(configuration, PlatformIds.Instagram, InstagramConnector.Defaults);
         services.AddConnector<TikTokConnector>(configuration, PlatformIds.TikTok, TikTokConnector.Defaults);
         services.AddConnector<YouTubeConnector>(configuration, PlatformIds.YouTube, YouTubeConnector.Defaults);
+        // Tagged "ready" (the readiness endpoint's tag): a version close to retirement shows as Degraded there, still 200.
+        services.AddHealthChecks().AddCheck<LinkedInApiVersionHealthCheck>("linkedin-api-version", tags: ["ready"]);
         return services;
     }
 

@@ -32,9 +32,11 @@ public sealed partial class LinkedInConnector(
     public const string DefaultApiVersion = "202601";
 
     /// <summary>
-    /// The real LinkedIn endpoints. Scopes: sign-in (openid profile → /v2/userinfo), member posting, and the member
-    /// analytics the metrics read (r_member_postAnalytics, r_member_profileAnalytics; Community Management product).
-    /// An app without those products sets PostNext:Platforms:linkedin:Scopes to what it has.
+    /// The real LinkedIn endpoints. Scopes: sign-in (openid profile → /v2/userinfo) and member posting (w_member_social),
+    /// which every app gets with the "Share on LinkedIn" and "Sign In with LinkedIn" products. The analytics scopes
+    /// (r_member_postAnalytics, r_member_profileAnalytics) belong to the Community Management API, which LinkedIn grants
+    /// to vetted organisations only: an app that has it adds them to PostNext:Platforms:linkedin:Scopes, and without them
+    /// metrics are simply not read.
     /// </summary>
     public static PlatformOptions Defaults => new()
     {
@@ -42,7 +44,7 @@ public sealed partial class LinkedInConnector(
         AuthorizeUrl = new Uri("https://www.linkedin.com/oauth/v2/authorization"),
         TokenUrl = new Uri("https://www.linkedin.com/oauth/v2/accessToken"),
         RevokeUrl = new Uri("https://www.linkedin.com/oauth/v2/revoke"),
-        Scopes = ["openid", "profile", "w_member_social", "r_member_postAnalytics", "r_member_profileAnalytics"],
+        Scopes = ["openid", "profile", "w_member_social"],
         ApiVersion = DefaultApiVersion,
     };
 
@@ -108,7 +110,11 @@ public sealed partial class LinkedInConnector(
             using var message = Rest(HttpMethod.Post, "rest/posts", body);
             irreversible.Reach();
             using var response = await SendAsync(message, request.Account, cancellationToken);
-            await ReadCreateAsync(response, cancellationToken);
+            if (await ReadCreateAsync(response, sentBefore: request.Checkpoint(CreateSentCheckpoint) is not null, cancellationToken) is { } earlier)
+            {
+                return PublishOutcome.Success(earlier, Permalink(earlier), Time.GetUtcNow());
+            }
+
             var urn = response.Headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : null;
             return string.IsNullOrEmpty(urn)
                 ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "LinkedIn accepted the post but sent no x-restli-id.")
@@ -144,16 +150,25 @@ public sealed partial class LinkedInConnector(
         }
     }
 
-    /// <summary>Reads the create's answer. Only a 503 says the create was not processed; another 5xx may hide a created post.</summary>
-    private async Task ReadCreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the create's answer. Only a 503 says the create was not processed; another 5xx may hide a created post.
+    /// A DUPLICATE_POST answer names the post it duplicates: when an earlier attempt of this publication already sent its
+    /// create, that post is the earlier attempt's, and its URN is returned as this publication's post.
+    /// </summary>
+    private async Task<string?> ReadCreateAsync(HttpResponseMessage response, bool sentBefore, CancellationToken cancellationToken)
     {
         try
         {
             await ReadOrThrowAsync(response, cancellationToken);
+            return null;
         }
         catch (PlatformException ex) when (ex.Error is { Category: ErrorCategory.Transient, HttpStatus: >= 500 and not 503 })
         {
             throw new PlatformException(ex.Error with { Category = ErrorCategory.UnknownOutcome });
+        }
+        catch (PlatformException ex) when (sentBefore && ex.Error.Category == ErrorCategory.Duplicate && LinkedInErrors.DuplicateOf(ex.Error.Message) is { } earlier)
+        {
+            return earlier;
         }
     }
 

@@ -8,9 +8,12 @@ namespace PostNext.Platforms.LinkedIn;
 
 /// <summary>
 /// An unknown outcome is settled on the author's posts (<c>GET /rest/posts?q=author</c>, newest created first) from the
-/// moment the create was sent: a post with the same commentary or the same uploaded media is the attempt's. Listing a
-/// member's posts needs r_member_social (restricted) and an organization's r_organization_social; without it LinkedIn
-/// answers 403 and the outcome stays unknown.
+/// moment the create was sent: a post with the same commentary or the same uploaded media is the attempt's. Listing
+/// posts needs r_organization_social for an organization (part of the organization scopes) and the restricted
+/// r_member_social for a member, which LinkedIn grants to partners only: a member's posts are listed only when the app
+/// is configured with that scope, and otherwise LinkedIn offers no way to ask, so the outcome stays unknown for a person
+/// to check. A later create of the same publication that LinkedIn refuses as DUPLICATE_POST names the earlier attempt's
+/// post, which is then taken as this publication's (see <c>ReadCreateAsync</c>).
 /// </summary>
 public sealed partial class LinkedInConnector
 {
@@ -20,6 +23,9 @@ public sealed partial class LinkedInConnector
 
     private const int MaxPages = 5;
 
+    /// <summary>The restricted scope that lets an app list a member's posts.</summary>
+    public const string MemberPostsScope = "r_member_social";
+
     public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var sentAt = request.Checkpoint(CreateSentCheckpoint) is { } saved &&
@@ -27,6 +33,12 @@ public sealed partial class LinkedInConnector
         if (sentAt is null && request.Checkpoints is not null)
         {
             return ReconcileResult.NotFound; // The journal is kept and the create was never sent.
+        }
+
+        if (!IsOrganization(request.Account.ExternalId) && !Options.Scopes.Contains(MemberPostsScope, StringComparer.Ordinal))
+        {
+            return ReconcileResult.Unknown(
+                $"LinkedIn lists a member's posts only to apps granted the restricted {MemberPostsScope} scope; check the member's profile for the post.");
         }
 
         try

@@ -27,6 +27,9 @@ public sealed partial class TikTokConnector(
     /// <summary>Saved as soon as init answers: the handle of the post request for status fetch.</summary>
     public const string PublishIdCheckpoint = "tiktok.publish_id";
 
+    /// <summary>Target option: the privacy level the creator chose for this post (one of creator_info's privacy_level_options).</summary>
+    public const string PrivacyOption = "tiktok.privacy_level";
+
     /// <summary>The real TikTok endpoints (overlaid by <c>PostNext:Platforms:tiktok</c>).</summary>
     public static PlatformOptions Defaults => new()
     {
@@ -99,8 +102,9 @@ public sealed partial class TikTokConnector(
         var account = request.Account;
         var creator = TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), cancellationToken))["data"]);
 
-        // PostContent carries no privacy choice yet, so nothing is requested: the post goes out as SELF_ONLY when offered.
-        var privacy = TikTokPrivacy.Choose(requested: null, creator.PrivacyOptions);
+        // TikTok's content-sharing guidelines: the creator chooses the privacy level from what creator_info offers; it is
+        // never chosen for them. Checked before anything is created.
+        var privacy = TikTokPrivacy.Choose(request.Option(PrivacyOption), creator.PrivacyOptions);
 
         string publishId;
         if (post.IsVideo)

@@ -100,7 +100,8 @@ public sealed partial class YouTubeConnector(
         var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
                                ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);
         var resource = state.Video ?? await UploadAsync(request.Account, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
-        return Finished(resource);
+        var uploaded = Finished(resource);
+        return uploaded.Succeeded ? await AwaitProcessedAsync(request.Account, uploaded, cancellationToken) : uploaded;
     });
 
     /// <summary>
@@ -129,7 +130,18 @@ public sealed partial class YouTubeConnector(
             }
 
             var outcome = Finished(state.Video);
-            return outcome.Succeeded ? ReconcileResult.Found(outcome) : ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
+            if (!outcome.Succeeded)
+            {
+                return ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
+            }
+
+            var processing = await ProcessingAsync(request.Account, outcome.ExternalId!, cancellationToken);
+            return processing switch
+            {
+                { State: VideoProcessing.Processed } => ReconcileResult.Found(outcome),
+                { Failure: { } failure } => ReconcileResult.Unknown(failure.Message ?? "YouTube refused the uploaded video."),
+                _ => ReconcileResult.Unknown($"YouTube is still processing video {outcome.ExternalId}."),
+            };
         }
         catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or IOException or JsonException)
         {
