@@ -13,6 +13,7 @@ using PostNext.Platforms.Sandbox;
 using PostNext.Platforms.TikTok;
 using PostNext.Platforms.YouTube;
 using PostNext.Platforms.X;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Platforms;
 

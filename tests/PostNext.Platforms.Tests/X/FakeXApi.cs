@@ -277,7 +277,7 @@ public sealed partial class FakeXApi : IAsyncDisposable
     private static JsonObject Render(FakeTweet tweet, string[] fields)
     {
         var text = Rewritten(tweet.Text);
-        var isNote = PostNext.Platforms.Rules.TwitterText.WeightedLength(tweet.Text) > 280;
+        var isNote = PostNext.Content.Rules.TwitterText.WeightedLength(tweet.Text) > 280;
         var full = text;
         if (isNote)
         {

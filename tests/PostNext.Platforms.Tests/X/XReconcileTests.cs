@@ -92,7 +92,7 @@ public sealed class XReconcileTests : IAsyncLifetime
     public async Task A_long_post_is_matched_on_its_note_tweet_text_not_the_cut_short_text()
     {
         var content = new PostContent(string.Join(' ', Enumerable.Repeat("A long post for subscribers & friends.", 12)), []);
-        Assert.True(PostNext.Platforms.Rules.TwitterText.WeightedLength(content.Text) > 280);
+        Assert.True(PostNext.Content.Rules.TwitterText.WeightedLength(content.Text) > 280);
         _x.Api.CreateThenHang();
 
         var outcome = await _x.Connector.PublishAsync(_x.Publish(content), CancellationToken.None);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>Measures text the way a platform counts it.</summary>
 public static class TextLength

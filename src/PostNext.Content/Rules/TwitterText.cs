@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>
 /// X's character counting, as twitter-text v3 does it (parseTweet with config v3): the text is NFC-normalized,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>
 /// Finds the emoji sequences twitter-text v3 counts as one unit of weight 2. twitter-text recognizes them with
@@ -45,7 +45,7 @@ internal static class TwitterTextEmoji
     private static Node Load()
     {
         var root = new Node();
-        using var stream = typeof(TwitterTextEmoji).Assembly.GetManifestResourceStream("PostNext.Platforms.Rules.TwitterTextEmojiSequences.txt")
+        using var stream = typeof(TwitterTextEmoji).Assembly.GetManifestResourceStream("PostNext.Content.Rules.TwitterTextEmojiSequences.txt")
                            ?? throw new InvalidOperationException("The emoji sequence list is missing from the assembly.");
         using var reader = new StreamReader(stream);
         while (reader.ReadLine() is { } line)
