@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
@@ -78,7 +77,7 @@ public sealed partial class LinkedInConnector(
     }
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(irreversible => TimeoutsAsTransport(async () =>
+        AttemptAsync(async irreversible =>
         {
             var author = request.Account.ExternalId;
             var (content, urns) = await UploadMediaAsync(request, cancellationToken);
@@ -119,7 +118,7 @@ public sealed partial class LinkedInConnector(
             return string.IsNullOrEmpty(urn)
                 ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "LinkedIn accepted the post but sent no x-restli-id.")
                 : PublishOutcome.Success(urn, Permalink(urn), Time.GetUtcNow());
-        }));
+        });
 
     /// <summary>Documented as https://www.linkedin.com/feed/update/{urn}.</summary>
     public static string Permalink(string urn) => "https://www.linkedin.com/feed/update/" + urn;
@@ -176,22 +175,6 @@ public sealed partial class LinkedInConnector(
     private static string Encoded(string urn) => Uri.EscapeDataString(urn);
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>
-    /// The HTTP client's timeout (a Polly strategy) throws <see cref="TimeoutRejectedException"/>, which the shared attempt
-    /// bracket does not know; it is rethrown as the cancellation a broken call produces, so it is classified like one.
-    /// </summary>
-    private static async Task<T> TimeoutsAsTransport<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new TaskCanceledException($"LinkedIn did not answer in time: {ex.Message}", new TimeoutException(ex.Message, ex));
-        }
-    }
 
     private static long? Number(JsonNode? node) =>
         node is JsonValue value && (value.TryGetValue<long>(out var n) || (value.TryGetValue<string>(out var s) &&

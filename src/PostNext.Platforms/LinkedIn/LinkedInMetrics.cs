@@ -19,12 +19,12 @@ public sealed partial class LinkedInConnector
     private static readonly string[] MemberQueries = ["IMPRESSION", "REACTION", "COMMENT", "RESHARE"];
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(() => IsOrganization(request.Account.ExternalId)
+        ReadMetricsAsync(() => IsOrganization(request.Account.ExternalId)
             ? OrganizationPostAsync(request, cancellationToken)
-            : WithoutAnalyticsScope(() => MemberPostAsync(request, cancellationToken), "r_member_postAnalytics", "post metrics")));
+            : WithoutAnalyticsScope(() => MemberPostAsync(request, cancellationToken), "r_member_postAnalytics", "post metrics"));
 
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(async () =>
+        ReadMetricsAsync(async () =>
         {
             long? followers;
             if (IsOrganization(account.ExternalId))
@@ -42,7 +42,7 @@ public sealed partial class LinkedInConnector
             }
 
             return new AccountMetrics(followers ?? throw Missing("follower count"), null, null, Time.GetUtcNow());
-        }));
+        });
 
     private async Task<PostMetrics> MemberPostAsync(PostMetricsRequest request, CancellationToken cancellationToken)
     {

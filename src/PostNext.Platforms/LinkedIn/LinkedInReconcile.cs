@@ -41,18 +41,7 @@ public sealed partial class LinkedInConnector
                 $"LinkedIn lists a member's posts only to apps granted the restricted {MemberPostsScope} scope; check the member's profile for the post.");
         }
 
-        try
-        {
-            return await TimeoutsAsTransport(() => SearchPostsAsync(request, sentAt, cancellationToken));
-        }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"LinkedIn's posts could not be read: {ex.Message}");
-        }
+        return await ReconcileAsync("LinkedIn's posts", () => SearchPostsAsync(request, sentAt, cancellationToken));
     }
 
     private async Task<ReconcileResult> SearchPostsAsync(PublishRequest request, DateTimeOffset? sentAt, CancellationToken cancellationToken)

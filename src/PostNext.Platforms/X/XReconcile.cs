@@ -38,18 +38,7 @@ public sealed partial class XConnector
         }
 
         var mediaIds = request.Checkpoint(MediaIdsCheckpoint)?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        try
-        {
-            return await TimeoutsAsTransport(() => SearchTimelineAsync(request, sentAt, mediaIds, cancellationToken));
-        }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"X's timeline could not be read: {ex.Message}");
-        }
+        return await ReconcileAsync("X's timeline", () => SearchTimelineAsync(request, sentAt, mediaIds, cancellationToken));
     }
 
     private async Task<ReconcileResult> SearchTimelineAsync(

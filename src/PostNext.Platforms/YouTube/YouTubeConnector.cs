@@ -121,7 +121,7 @@ public sealed partial class YouTubeConnector(
             return ReconcileResult.Unknown("The upload session was saved without its size, so it cannot be probed.");
         }
 
-        try
+        return await ReconcileAsync("The upload session", async () =>
         {
             var state = await ProbeAsync(request.Account, new Uri(session), total, cancellationToken);
             if (state.Video is null)
@@ -142,11 +142,7 @@ public sealed partial class YouTubeConnector(
                 { Failure: { } failure } => ReconcileResult.Unknown(failure.Message ?? "YouTube refused the uploaded video."),
                 _ => ReconcileResult.Unknown($"YouTube is still processing video {outcome.ExternalId}."),
             };
-        }
-        catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"The upload session could not be probed: {ex.Message}");
-        }
+        });
     }
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
@@ -183,26 +179,6 @@ public sealed partial class YouTubeConnector(
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await SendTimedAsync(request, token, cancellationToken);
         return await ReadOrThrowAsync(response, cancellationToken) as JsonObject ?? throw new JsonException("YouTube answered with no JSON object.");
-    }
-
-    /// <summary>One call within <see cref="PlatformOptions.RequestTimeout"/>; a timeout surfaces as <see cref="TaskCanceledException"/>.</summary>
-    private async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken)
-    {
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.RequestTimeout);
-        try
-        {
-            return await Http.SendAsync(request, timeout.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TaskCanceledException($"YouTube did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {Options.RequestTimeout}.", ex);
-        }
     }
 
     /// <summary>Joins a relative path onto a configured base, whether or not the base ends in '/'.</summary>
