@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>Measures text the way a platform counts it.</summary>
 public static class TextLength
@@ -32,8 +32,26 @@ public static class TextLength
         return count;
     }
 
-    /// <summary>The NFC form platforms count in; ill-formed UTF-16 (a lone surrogate) is left as it is, since normalizing it throws.</summary>
-    internal static string Nfc(string text) => IsWellFormed(text) ? text.Normalize(NormalizationForm.FormC) : text;
+    /// <summary>
+    /// The NFC form platforms count in. Text normalization refuses (a lone surrogate, a noncharacter such as U+FFFE or
+    /// U+FFFF) is left as it is, as twitter-text does.
+    /// </summary>
+    internal static string Nfc(string text)
+    {
+        if (!IsWellFormed(text))
+        {
+            return text;
+        }
+
+        try
+        {
+            return text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
 
     private static bool IsWellFormed(string text)
     {

@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>The top-level domains that make a bare "example.com" count as a link on X, as regex alternations.</summary>
 /// <remarks>

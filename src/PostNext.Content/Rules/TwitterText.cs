@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>
 /// X's character counting, as twitter-text v3 does it (parseTweet with config v3): the text is NFC-normalized,
@@ -24,8 +24,11 @@ public static class TwitterText
     /// <summary>Characters that make a post invalid whatever its length (twitter-text invalidCharsGroup).</summary>
     public const string InvalidCharacters = "\uFFFE\uFEFF\uFFFF";
 
-    /// <summary>The weighted length X compares against its limit.</summary>
-    public static int WeightedLength(string text)
+    /// <summary>
+    /// The weighted length X compares against its limit. <paramref name="discountEmoji"/> false counts as twitter-text's
+    /// config v2 did (every code point of an emoji sequence on its own); X uses v3, the default.
+    /// </summary>
+    public static int WeightedLength(string text, bool discountEmoji = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var normalized = TextLength.Nfc(text);
@@ -41,7 +44,7 @@ public static class TwitterText
                 continue;
             }
 
-            var emojiLength = TwitterTextEmoji.MatchLength(normalized, i);
+            var emojiLength = discountEmoji ? TwitterTextEmoji.MatchLength(normalized, i) : 0;
             if (emojiLength > 0)
             {
                 weight += DefaultWeight;
@@ -58,10 +61,10 @@ public static class TwitterText
     }
 
     /// <summary>Whether X accepts the text: not empty, no invalid characters, at most <paramref name="maxWeighted"/>.</summary>
-    public static bool IsValid(string text, int maxWeighted = MaxWeightedTweetLength)
+    public static bool IsValid(string text, int maxWeighted = MaxWeightedTweetLength, bool discountEmoji = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var length = WeightedLength(text);
+        var length = WeightedLength(text, discountEmoji);
         return length > 0 && length <= maxWeighted && text.AsSpan().IndexOfAny(InvalidCharacters) < 0;
     }
 

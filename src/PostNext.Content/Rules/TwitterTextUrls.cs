@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>
 /// Finds links the way twitter-text's extractUrlsWithIndices does: http(s) URLs, and bare domains such as

@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>One reason a platform would refuse a post: a stable code, the offending field, and a message with the limit and the actual value.</summary>
 public sealed record ContentViolation(string Code, string Field, string Message);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PostNext.Platforms.Common;
+namespace PostNext.Content.Addresses;
 
 /// <summary>
 /// Where the silos may connect when a workspace chose the URL (a webhook receiver, a post's media): public addresses

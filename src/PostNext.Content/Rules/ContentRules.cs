@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
-using static PostNext.Platforms.Rules.ContentViolationCodes;
+using static PostNext.Content.Rules.ContentViolationCodes;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>Checks a post's content against one platform's limits before the post is accepted.</summary>
 public static class ContentRules

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PostNext.Platforms.Common;
+namespace PostNext.Content.Addresses;
 
 /// <summary>
 /// Which addresses the silos may call on a workspace's behalf (webhook receivers, media downloads) when private

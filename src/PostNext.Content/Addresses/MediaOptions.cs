@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Common;
+namespace PostNext.Content.Addresses;
 
 /// <summary>How post media is downloaded for platforms that take bytes (X, LinkedIn, TikTok video, YouTube), under <c>PostNext:Media</c>.</summary>
 public sealed class MediaOptions

@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>How a platform measures the length of a post's text.</summary>
 public enum TextCounting

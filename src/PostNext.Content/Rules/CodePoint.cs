@@ -1,4 +1,4 @@
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>Reads code points out of UTF-16 text without allocating.</summary>
 internal static class CodePoint

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using PostNext.Abstractions.Platforms;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>
 /// The one place that knows each platform's content limits: the documented defaults below, each field

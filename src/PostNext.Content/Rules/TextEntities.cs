@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace PostNext.Platforms.Rules;
+namespace PostNext.Content.Rules;
 
 /// <summary>Counts hashtags and @mentions in post text; a '#' or '@' inside a link (a URL fragment, medium.com/@user) is neither.</summary>
 public static class TextEntities
