@@ -119,8 +119,9 @@ public sealed class Prometheus : IAsyncDisposable
     /// <summary>An instant query; the <c>data.result</c> array (throws on an error answer).</summary>
     public async Task<JsonArray> QueryAsync(string promql)
     {
-        var answer = await _http.GetFromJsonAsync<JsonObject>($"api/v1/query?query={Uri.EscapeDataString(promql)}")
-                     ?? throw new InvalidOperationException("Prometheus answered nothing.");
+        // A refused query answers 400 with the same JSON, its error saying why.
+        using var response = await _http.GetAsync($"api/v1/query?query={Uri.EscapeDataString(promql)}");
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>() ?? throw new InvalidOperationException("Prometheus answered nothing.");
         if (answer["status"]?.GetValue<string>() != "success")
         {
             throw new InvalidOperationException($"Prometheus refused '{promql}': {answer}");
