@@ -69,8 +69,16 @@ public static class SiloConfiguration
             else
             {
                 ConfigureCluster(silo, settings.Cluster, RunModes.ConnectionString(configuration)!);
+                if (settings.Cluster.Kubernetes)
+                {
+                    // Pod name, namespace and IP from the downward API (POD_NAME, POD_NAMESPACE, POD_IP; the cluster
+                    // and service ids from ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID), and a watch on the namespace's pods.
+                    silo.UseKubernetesHosting();
+                }
             }
 
+            // Grain calls carry the caller's trace (W3C trace context); spans are made only when someone listens.
+            silo.AddActivityPropagation();
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
