@@ -82,6 +82,7 @@ public static class SiloConfiguration
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
+            ReadGrainStateIntoNewObjects(silo);
             silo.AddStartupTask(PostNext.Grains.Scheduling.SweeperStartup.StartInBackground);
         });
 
@@ -100,6 +101,15 @@ public static class SiloConfiguration
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = scheduling.ReminderPeriod);
         }
     }
+
+    /// <summary>
+    /// Grain state is stored as JSON (Json.NET). Its default fills a property's existing object in place: a state whose
+    /// default is a shared instance (a post's empty content) had that one instance overwritten by every read, and every
+    /// state read from storage then showed the content read last, across workspaces. Read objects are always new.
+    /// </summary>
+    private static void ReadGrainStateIntoNewObjects(ISiloBuilder silo) =>
+        silo.Services.Configure<Orleans.Serialization.OrleansJsonSerializerOptions>(o =>
+            o.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSettings cluster)
     {
