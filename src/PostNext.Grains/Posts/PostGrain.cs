@@ -100,13 +100,6 @@ public sealed partial class PostGrain(
         };
         var applied = await SaveAndFanOutAsync();
         var view = await ViewAsync(applied.Scheduled);
-        if (view.Targets.All(t => t.Publication is null || t.Publication.ScheduledAt - now > PublicationGrain.KeepActiveWithin))
-        {
-            // A draft, or nothing due for a while: the activation goes back at once (its publications did the same), so
-            // creating many posts ahead of time holds no memory; a later call activates it again from storage.
-            DeactivateOnIdle();
-        }
-
         return PostResult.Created(view);
     }
 
