@@ -137,23 +137,18 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
             ORDER BY wake_at, post_id, account_id
             LIMIT $4
             """);
-        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken, keyset: true, after);
+        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken, Time(after?.WakeAt), Text(after?.PostId), Text(after?.AccountId));
     }
 
     private static async Task<IReadOnlyList<DueEntry>> ReadDueAsync(
         NpgsqlCommand command, short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken,
-        bool keyset = false, DueEntry? after = null)
+        params NpgsqlParameter[] more)
     {
         command.Parameters.Add(new NpgsqlParameter { Value = shard, NpgsqlDbType = NpgsqlDbType.Smallint });
         command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         command.Parameters.Add(Time(from));
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        if (keyset)
-        {
-            command.Parameters.Add(Time(after?.WakeAt));
-            command.Parameters.Add(Text(after?.PostId));
-            command.Parameters.Add(Text(after?.AccountId));
-        }
+        command.Parameters.AddRange(more);
 
         var due = new List<DueEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
