@@ -81,9 +81,23 @@ public sealed partial class WebhookDeliveryGrain(
         }
     }
 
+    /// <summary>
+    /// Starts a pass for deliveries just stored. The reminder is armed first when it can be; a silo that cannot register
+    /// reminders yet (its reminder service still starting, its table unreachable) still takes the event: the rows are
+    /// stored, this pass sends them, and each pass arms the reminder again while anything stays pending. A refused
+    /// reminder never fails the emitter, whose own outcome (a publication's) waits for the event to be taken.
+    /// </summary>
     public async Task KickAsync()
     {
-        await EnsureReminderAsync();
+        try
+        {
+            await EnsureReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReminderRefused(_webhookId, ex.Message);
+        }
+
         Pump();
     }
 
@@ -375,6 +389,9 @@ public sealed partial class WebhookDeliveryGrain(
         _prunedAt = now;
         await store.PruneAsync(_workspaceId, _webhookId, now - Options.DeliveryRetention);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: its reminder could not be armed ({Reason}); delivering now and arming it on the next pass")]
+    private partial void LogReminderRefused(string webhookId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: a delivery pass failed; retrying shortly")]
     private partial void LogPassFailed(Exception exception, string webhookId);

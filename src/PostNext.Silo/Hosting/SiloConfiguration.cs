@@ -151,5 +151,15 @@ public static class SiloConfiguration
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
+        silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = ReminderTableRefresh);
     }
+
+    /// <summary>
+    /// How often each silo re-reads its share of the reminder table (Orleans' default: 5 minutes). A silo whose first
+    /// read fails (PostgreSQL restarting while it starts) tries again only on this period, and until then refuses every
+    /// reminder registration in its range and fires none of its reminders: publishing in its share of the due buckets
+    /// stalled for five minutes. The table holds a few rows per hour of schedule (due buckets × shards), so a read a
+    /// minute costs little.
+    /// </summary>
+    public static readonly TimeSpan ReminderTableRefresh = TimeSpan.FromMinutes(1);
 }
