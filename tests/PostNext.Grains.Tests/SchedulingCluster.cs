@@ -50,11 +50,13 @@ public sealed class SchedulingCluster : IAsyncDisposable
         ["PostNext:Scheduling:ReconcileDelay"] = "00:00:01",
     };
 
-    /// <summary>In-memory storage, reminders and tables (shared by the silos of this process).</summary>
-    public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null)
+    /// <summary>In-memory storage, reminders and tables (shared by the silos of this process); <paramref name="sandboxSeen"/> wraps the sandbox store the silos see (the cluster's <see cref="Sandbox"/> stays the store itself).</summary>
+    public static async Task<SchedulingCluster> StartInMemoryAsync(
+        short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null, Func<ISandboxStore, ISandboxStore>? sandboxSeen = null)
     {
         var calendar = new InMemoryCalendarStore();
         var sandbox = new InMemorySandboxStore();
+        var seen = sandboxSeen?.Invoke(sandbox) ?? sandbox;
         var all = FastScheduling;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -75,7 +77,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
                 silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
             }
 
-            silo.Services.AddSingleton<ISandboxStore>(sandbox);
+            silo.Services.AddSingleton(seen);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });
         return await DeployAsync(builder, calendar, sandbox);
