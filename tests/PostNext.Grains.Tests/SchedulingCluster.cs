@@ -13,6 +13,7 @@ using PostNext.Grains;
 using PostNext.Grains.Webhooks;
 using PostNext.Storage;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.Posts;
 using PostNext.Storage.DataProtection;
 using PostNext.Storage.Migrations;
 using PostNext.Storage.Sandbox;
@@ -54,6 +55,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
     public static async Task<SchedulingCluster> StartInMemoryAsync(short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null)
     {
         var calendar = new InMemoryCalendarStore();
+        var posts = new InMemoryPostIndexStore();
         var sandbox = new InMemorySandboxStore();
         var all = FastScheduling;
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -68,11 +70,13 @@ public sealed class SchedulingCluster : IAsyncDisposable
             {
                 silo.UseInMemoryProviders();
                 silo.Services.AddSingleton<ICalendarStore>(calendar);
+                silo.Services.AddSingleton<IPostIndexStore>(posts);
             }
             else
             {
                 silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
                 silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
+                silo.Services.AddSingleton<IPostIndexStore>(posts);
             }
 
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
@@ -103,6 +107,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         {
             silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
+            silo.Services.AddSingleton<IPostIndexStore>(new PostgresPostIndexStore(shared));
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddSingleton(shared);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");

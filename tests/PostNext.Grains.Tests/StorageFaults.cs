@@ -89,6 +89,9 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
 
     public Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<CalendarEntry>> ForPostsAsync(string workspaceId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default) =>
+        inner.ForPostsAsync(workspaceId, postIds, cancellationToken);
+
     public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         inner.OverdueAsync(before, limit, cancellationToken);
 
