@@ -76,7 +76,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
             {
                 silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
                 silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
-                silo.Services.AddSingleton<IPostIndexStore>(posts);
+                silo.Services.AddSingleton<IPostIndexStore>(new FaultyPostIndexStore(posts, faults));
             }
 
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
