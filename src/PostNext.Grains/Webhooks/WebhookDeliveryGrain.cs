@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Webhooks;
 using PostNext.Storage.Webhooks;
 
@@ -80,9 +81,23 @@ public sealed partial class WebhookDeliveryGrain(
         }
     }
 
+    /// <summary>
+    /// Starts a pass for deliveries just stored. The reminder is armed first when it can be; a silo that cannot register
+    /// reminders yet (its reminder service still starting, its table unreachable) still takes the event: the rows are
+    /// stored, this pass sends them, and each pass arms the reminder again while anything stays pending. A refused
+    /// reminder never fails the emitter, whose own outcome (a publication's) waits for the event to be taken.
+    /// </summary>
     public async Task KickAsync()
     {
-        await EnsureReminderAsync();
+        try
+        {
+            await EnsureReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReminderRefused(_webhookId, ex.Message);
+        }
+
         Pump();
     }
 
@@ -226,6 +241,7 @@ public sealed partial class WebhookDeliveryGrain(
         var result = await sender.SendAsync(target, delivery);
         var updated = Apply(delivery, result);
         await store.UpdateAsync(updated);
+        Record(updated, result);
         if (updated.Status == WebhookDeliveryStatus.Failed)
         {
             LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
@@ -271,6 +287,24 @@ public sealed partial class WebhookDeliveryGrain(
         }
 
         return false;
+    }
+
+    /// <summary>Delivery lag (event created to 2xx) and failed attempts by reason.</summary>
+    private void Record(WebhookDelivery updated, WebhookSendResult result)
+    {
+        if (result.Delivered)
+        {
+            PostNextTelemetry.WebhookDeliveryLag.Record(
+                Math.Max(0, ((updated.DeliveredAt ?? time.GetUtcNow()) - updated.CreatedAt).TotalSeconds),
+                new KeyValuePair<string, object?>(PostNextTelemetry.EventTypeTag, updated.EventType));
+            return;
+        }
+
+        var reason = updated.Status == WebhookDeliveryStatus.Failed ? "gave_up"
+            : result.Attempt.StatusCode is >= 500 ? "http_5xx"
+            : result.Attempt.StatusCode is not null ? "http_4xx"
+            : "unreachable";
+        PostNextTelemetry.WebhookDeliveryFailures.Add(1, PostNextTelemetry.Reason(reason));
     }
 
     private WebhookDelivery Apply(WebhookDelivery delivery, WebhookSendResult result)
@@ -355,6 +389,9 @@ public sealed partial class WebhookDeliveryGrain(
         _prunedAt = now;
         await store.PruneAsync(_workspaceId, _webhookId, now - Options.DeliveryRetention);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: its reminder could not be armed ({Reason}); delivering now and arming it on the next pass")]
+    private partial void LogReminderRefused(string webhookId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: a delivery pass failed; retrying shortly")]
     private partial void LogPassFailed(Exception exception, string webhookId);

@@ -69,11 +69,20 @@ public static class SiloConfiguration
             else
             {
                 ConfigureCluster(silo, settings.Cluster, RunModes.ConnectionString(configuration)!);
+                if (settings.Cluster.Kubernetes)
+                {
+                    // Pod name, namespace and IP from the downward API (POD_NAME, POD_NAMESPACE, POD_IP; the cluster
+                    // and service ids from ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID), and a watch on the namespace's pods.
+                    silo.UseKubernetesHosting();
+                }
             }
 
+            // Grain calls carry the caller's trace (W3C trace context); spans are made only when someone listens.
+            silo.AddActivityPropagation();
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
+            ReadGrainStateIntoNewObjects(silo);
             silo.AddStartupTask(PostNext.Grains.Scheduling.SweeperStartup.StartInBackground);
         });
 
@@ -92,6 +101,15 @@ public static class SiloConfiguration
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = scheduling.ReminderPeriod);
         }
     }
+
+    /// <summary>
+    /// Grain state is stored as JSON (Json.NET). Its default fills a property's existing object in place: a state whose
+    /// default is a shared instance (a post's empty content) had that one instance overwritten by every read, and every
+    /// state read from storage then showed the content read last, across workspaces. Read objects are always new.
+    /// </summary>
+    private static void ReadGrainStateIntoNewObjects(ISiloBuilder silo) =>
+        silo.Services.Configure<Orleans.Serialization.OrleansJsonSerializerOptions>(o =>
+            o.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSettings cluster)
     {
@@ -133,5 +151,15 @@ public static class SiloConfiguration
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
+        silo.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = ReminderTableRefresh);
     }
+
+    /// <summary>
+    /// How often each silo re-reads its share of the reminder table (Orleans' default: 5 minutes). A silo whose first
+    /// read fails (PostgreSQL restarting while it starts) tries again only on this period, and until then refuses every
+    /// reminder registration in its range and fires none of its reminders: publishing in its share of the due buckets
+    /// stalled for five minutes. The table holds a few rows per hour of schedule (due buckets × shards), so a read a
+    /// minute costs little.
+    /// </summary>
+    public static readonly TimeSpan ReminderTableRefresh = TimeSpan.FromMinutes(1);
 }

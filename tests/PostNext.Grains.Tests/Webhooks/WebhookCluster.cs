@@ -46,13 +46,20 @@ public sealed class WebhookCluster : IAsyncDisposable
         ["PostNext:Webhooks:RequestTimeout"] = "00:00:03",
     };
 
-    public static async Task<WebhookCluster> StartInMemoryAsync(IDictionary<string, string?>? settings = null, IWebhookDeliveryStore? store = null)
+    /// <summary>On in-memory providers; <paramref name="reminders"/> replaces the in-memory reminder table (to make reminder writes fail).</summary>
+    public static async Task<WebhookCluster> StartInMemoryAsync(
+        IDictionary<string, string?>? settings = null, IWebhookDeliveryStore? store = null, IReminderTable? reminders = null)
     {
         store ??= new InMemoryWebhookDeliveryStore();
         var builder = NewBuilder(Guid.NewGuid().ToString("N"), settings ?? FastWebhooks(), persistInPostgres: false);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.UseInMemoryProviders();
+            if (reminders is not null)
+            {
+                silo.Services.AddSingleton(reminders);
+            }
+
             silo.Services.AddSingleton<IWebhookDeliveryStore>(store);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });

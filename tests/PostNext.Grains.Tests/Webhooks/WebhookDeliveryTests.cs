@@ -13,6 +13,40 @@ public sealed class WebhookDeliveryTests
     private const string Secret = "grain-tests-webhook-secret";
 
     [Fact]
+    public async Task An_event_is_taken_and_delivered_while_the_silo_cannot_register_reminders_and_the_reminder_is_armed_once_it_can()
+    {
+        // A silo whose reminder service is still starting (or whose table is unreachable) refuses reminder writes for
+        // minutes. An event stored then must still be taken, and delivered: a publication records its final outcome only
+        // after its event is taken, so a refused reminder must not hold back publishing.
+        var reminders = new SwitchableReminderTable { Refusing = true };
+        await using var cluster = await WebhookCluster.StartInMemoryAsync(reminders: reminders);
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        var ws = Ids.New(Ids.Workspace);
+        var webhooks = cluster.Client.GetGrain<IWebhooksGrain>(ws);
+        var hook = await CreateAsync(webhooks, receiver.Url, WebhookEventTypes.PostPublished);
+
+        var published = Publication(ws, PublicationStatus.Published, revision: 1);
+        await webhooks.EmitAsync(published);
+
+        await cluster.WaitForDeliveriesAsync(ws, hook, 1, TimeSpan.FromSeconds(15));
+        Assert.Equal([published.Id], receiver.Accepted);
+        Assert.True(reminders.Refused > 0, "the reminder registration was never tried");
+
+        // Once reminders work again, a delivery that stays pending (its receiver down) gets its durable wake-up.
+        receiver.GoDown();
+        reminders.Refusing = false;
+        var second = Publication(ws, PublicationStatus.Published, revision: 2, post: 2);
+        await webhooks.EmitAsync(second);
+        var delivery = cluster.Client.GetGrain<IWebhookDeliveryGrain>(WebhookDeliveryKey.For(ws, hook)).GetGrainId();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await reminders.ReadRows(delivery)).Reminders.Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the delivery's reminder was never armed once reminders worked again");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task Each_webhook_gets_the_event_types_it_subscribed_to_once_even_when_an_event_is_emitted_twice()
     {
         await using var cluster = await WebhookCluster.StartInMemoryAsync();
