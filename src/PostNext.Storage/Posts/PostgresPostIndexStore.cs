@@ -1,37 +1,65 @@
 using Npgsql;
 using NpgsqlTypes;
+using PostNext.Storage.Common;
 
 namespace PostNext.Storage.Posts;
 
 /// <summary>The post index in <c>postnext_posts</c> (cluster mode).</summary>
-public sealed class PostgresPostIndexStore(NpgsqlDataSource dataSource) : IPostIndexStore
+public sealed class PostgresPostIndexStore : IPostIndexStore, IAsyncDisposable
 {
     private const string Columns = "workspace_id, post_id, draft, canceled, text, title, search_text, account_ids, platforms, created_at, updated_at";
 
-    public async Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default)
+    /// <summary>Separates the account ids (and platforms) of one entry in the batch's arrays; never in an id or a platform name.</summary>
+    private const char ListSeparator = '\u001f';
+
+    /// <summary>
+    /// Every post change writes its entry: concurrent ones (an intake burst) share a statement. An entry is replaced
+    /// only by one updated at the same time or later, so a late write never undoes a newer one.
+    /// </summary>
+    private const string UpsertSql = $"""
+        INSERT INTO postnext_posts ({Columns})
+        SELECT workspace_id, post_id, draft, canceled, text, title, search_text,
+               string_to_array(account_ids, chr(31)), string_to_array(platforms, chr(31)), created_at, updated_at
+        FROM unnest($1::text[], $2::text[], $3::boolean[], $4::boolean[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                    $10::timestamptz[], $11::timestamptz[])
+            AS i(workspace_id, post_id, draft, canceled, text, title, search_text, account_ids, platforms, created_at, updated_at)
+        ON CONFLICT (post_id) DO UPDATE SET
+            draft = EXCLUDED.draft, canceled = EXCLUDED.canceled, text = EXCLUDED.text, title = EXCLUDED.title,
+            search_text = EXCLUDED.search_text, account_ids = EXCLUDED.account_ids, platforms = EXCLUDED.platforms,
+            updated_at = EXCLUDED.updated_at
+        WHERE postnext_posts.updated_at <= EXCLUDED.updated_at AND postnext_posts.workspace_id = EXCLUDED.workspace_id
+        """;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly GroupCommit<PostIndexEntry, string, bool> _upserts;
+
+    public PostgresPostIndexStore(NpgsqlDataSource dataSource)
     {
-        await using var command = dataSource.CreateCommand($"""
-            INSERT INTO postnext_posts ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            ON CONFLICT (post_id) DO UPDATE SET
-                draft = EXCLUDED.draft, canceled = EXCLUDED.canceled, text = EXCLUDED.text, title = EXCLUDED.title,
-                search_text = EXCLUDED.search_text, account_ids = EXCLUDED.account_ids, platforms = EXCLUDED.platforms,
-                updated_at = EXCLUDED.updated_at
-            WHERE postnext_posts.updated_at <= EXCLUDED.updated_at AND postnext_posts.workspace_id = EXCLUDED.workspace_id
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.WorkspaceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.PostId });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.Draft });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.Canceled });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.Text });
-        command.Parameters.Add(Text(entry.Title));
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.SearchText });
-        command.Parameters.Add(TextArray(entry.Targets.Select(t => t.AccountId)));
-        command.Parameters.Add(TextArray(entry.Targets.Select(t => t.Platform)));
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.CreatedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter { Value = entry.UpdatedAt.ToUniversalTime() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        this.dataSource = dataSource;
+        _upserts = new GroupCommit<PostIndexEntry, string, bool>(e => e.PostId, UpsertBatchAsync, maxBatch: 500, writers: 4);
     }
+
+    public Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default) => _upserts.SubmitAsync(entry).WaitAsync(cancellationToken);
+
+    private async Task<IReadOnlyList<bool>> UpsertBatchAsync(IReadOnlyList<PostIndexEntry> batch)
+    {
+        await using var command = dataSource.CreateCommand(UpsertSql);
+        command.Parameters.Add(TextArray(batch.Select(e => e.WorkspaceId)));
+        command.Parameters.Add(TextArray(batch.Select(e => e.PostId)));
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(e => e.Draft).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(e => e.Canceled).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+        command.Parameters.Add(TextArray(batch.Select(e => e.Text)));
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(e => e.Title).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(TextArray(batch.Select(e => e.SearchText)));
+        command.Parameters.Add(TextArray(batch.Select(e => string.Join(ListSeparator, e.Targets.Select(t => t.AccountId)))));
+        command.Parameters.Add(TextArray(batch.Select(e => string.Join(ListSeparator, e.Targets.Select(t => t.Platform)))));
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(e => e.CreatedAt.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(e => e.UpdatedAt.ToUniversalTime()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return batch.Select(_ => true).ToList();
+    }
+
+    public ValueTask DisposeAsync() => _upserts.DisposeAsync();
 
     public async Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default)
     {
