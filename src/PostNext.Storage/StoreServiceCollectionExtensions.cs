@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Storage.Analytics;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.Posts;
 using PostNext.Storage.Sandbox;
 
 namespace PostNext.Storage;
@@ -12,6 +13,7 @@ public static class StoreServiceCollectionExtensions
     public static IServiceCollection AddPostNextInMemoryStores(this IServiceCollection services)
     {
         services.TryAddSingleton<ICalendarStore, InMemoryCalendarStore>();
+        services.TryAddSingleton<IPostIndexStore, InMemoryPostIndexStore>();
         services.TryAddSingleton<ISandboxStore, InMemorySandboxStore>();
         services.TryAddSingleton<IMetricsStore, InMemoryMetricsStore>();
         return services;
@@ -21,6 +23,7 @@ public static class StoreServiceCollectionExtensions
     public static IServiceCollection AddPostNextPostgresStores(this IServiceCollection services)
     {
         services.TryAddSingleton<ICalendarStore, PostgresCalendarStore>();
+        services.TryAddSingleton<IPostIndexStore, PostgresPostIndexStore>();
         services.TryAddSingleton<ISandboxStore, PostgresSandboxStore>();
         services.TryAddSingleton<IMetricsStore, PostgresMetricsStore>();
         return services;

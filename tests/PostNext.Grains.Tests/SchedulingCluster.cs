@@ -13,6 +13,7 @@ using PostNext.Grains;
 using PostNext.Grains.Webhooks;
 using PostNext.Storage;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.Posts;
 using PostNext.Storage.DataProtection;
 using PostNext.Storage.Migrations;
 using PostNext.Storage.Sandbox;
@@ -55,6 +56,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null, Func<ISandboxStore, ISandboxStore>? sandboxSeen = null)
     {
         var calendar = new InMemoryCalendarStore();
+        var posts = new InMemoryPostIndexStore();
         var sandbox = new InMemorySandboxStore();
         var seen = sandboxSeen?.Invoke(sandbox) ?? sandbox;
         var all = FastScheduling;
@@ -70,11 +72,13 @@ public sealed class SchedulingCluster : IAsyncDisposable
             {
                 silo.UseInMemoryProviders();
                 silo.Services.AddSingleton<ICalendarStore>(calendar);
+                silo.Services.AddSingleton<IPostIndexStore>(posts);
             }
             else
             {
                 silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
                 silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
+                silo.Services.AddSingleton<IPostIndexStore>(new FaultyPostIndexStore(posts, faults));
             }
 
             silo.Services.AddSingleton(seen);
@@ -105,6 +109,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         {
             silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
+            silo.Services.AddSingleton<IPostIndexStore>(new PostgresPostIndexStore(shared));
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddSingleton(shared);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");

@@ -7,6 +7,7 @@ using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
 using PostNext.Grains.Posts.Publishing;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.Posts;
 
 namespace PostNext.Grains.Tests;
 
@@ -89,6 +90,9 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
 
     public Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<CalendarEntry>> ForPostsAsync(string workspaceId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default) =>
+        inner.ForPostsAsync(workspaceId, postIds, cancellationToken);
+
     public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         inner.OverdueAsync(before, limit, cancellationToken);
 
@@ -106,6 +110,24 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
 
     public Task<IReadOnlyList<DateTimeOffset>> PendingTimesAsync(string workspaceId, string accountId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         inner.PendingTimesAsync(workspaceId, accountId, from, to, cancellationToken);
+}
+
+/// <summary>Wraps the post index and fails the writes <see cref="StorageFaults"/> asks for (state name "post-index", key the post id).</summary>
+internal sealed class FaultyPostIndexStore(IPostIndexStore inner, StorageFaults faults) : IPostIndexStore
+{
+    public const string StateName = "post-index";
+
+    public Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default) =>
+        faults.ShouldFail(StateName, entry.PostId)
+            ? Task.FromException(new IOException($"Injected storage fault: indexing post {entry.PostId} failed."))
+            : inner.UpsertAsync(entry, cancellationToken);
+
+    public Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default) =>
+        faults.ShouldFail(StateName, postId)
+            ? Task.FromException(new IOException($"Injected storage fault: removing post {postId} from the index failed."))
+            : inner.RemoveAsync(workspaceId, postId, cancellationToken);
+
+    public Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default) => inner.ScanAsync(scan, cancellationToken);
 }
 
 internal static class StorageFaultsExtensions

@@ -61,6 +61,14 @@ public static class PublicationStatuses
     public static bool IsPending(this PublicationStatus status) =>
         status is PublicationStatus.Scheduled or PublicationStatus.Deferred;
 
+    /// <summary>
+    /// A post's status from what is stored of it: a draft is a draft; otherwise each target's publication status, where
+    /// a target without a publication yet counts as scheduled, or as canceled once the post was canceled.
+    /// </summary>
+    public static PostStatus Of(bool draft, bool canceled, IReadOnlyList<PublicationStatus?> targets) => draft
+        ? PostStatus.Draft
+        : Derive(targets.Select(s => s ?? (canceled ? PublicationStatus.Canceled : PublicationStatus.Scheduled)).ToList());
+
     /// <summary>A post's status from its targets' statuses.</summary>
     public static PostStatus Derive(IReadOnlyCollection<PublicationStatus> targets)
     {

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using PostNext.Abstractions.Calendar;
-using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
@@ -41,36 +39,10 @@ public static class CalendarApi
             errors.Add("to", $"to must be after from, and the range at most {MaxRange.TotalDays} days.");
         }
 
-        if (platform is not null && !PlatformIds.IsKnown(platform))
-        {
-            errors.Add("platform", $"Unknown platform; use one of: {string.Join(", ", PlatformIds.All)}.");
-        }
-
-        PublicationStatus? statusFilter = null;
-        if (status is not null)
-        {
-            if (ApiNames.TryParse<PublicationStatus>(status, out var parsed))
-            {
-                statusFilter = parsed;
-            }
-            else
-            {
-                errors.Add("status", $"status must be one of: {ApiNames.All<PublicationStatus>()}.");
-            }
-        }
-
-        var size = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
-        {
-            errors.Add("limit", $"limit must be an integer from 1 to {MaxLimit}.");
-        }
-
-        var after = cursor is null ? null : DecodeCursor(cursor);
-        if (cursor is not null && after is null)
-        {
-            errors.Add("cursor", "The cursor is not one this API issued.");
-        }
-
+        QueryParameters.Platform(platform, errors);
+        var statusFilter = QueryParameters.Enum<PublicationStatus>(status, "status", errors);
+        var size = QueryParameters.Limit(limit, DefaultLimit, MaxLimit, errors);
+        var after = QueryParameters.Cursor(cursor, DecodeCursor, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -95,23 +67,8 @@ public static class CalendarApi
         return null;
     }
 
-    private static string EncodeCursor(CalendarCursor c) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{c.At.UtcTicks}|{c.PostId}|{c.AccountId}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeCursor(CalendarCursor c) => CursorText.Encode(c.At, c.PostId, c.AccountId);
 
-    private static CalendarCursor? DecodeCursor(string text)
-    {
-        try
-        {
-            var padded = text.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('|');
-            return parts.Length == 3 && long.TryParse(parts[0], CultureInfo.InvariantCulture, out var ticks) && ticks is >= 0 and <= 3155378975999999999
-                ? new CalendarCursor(new DateTimeOffset(ticks, TimeSpan.Zero), parts[1], parts[2])
-                : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    private static CalendarCursor? DecodeCursor(string text) =>
+        CursorText.Decode(text, 2) is { } c ? new CalendarCursor(c.At, c.Keys[0], c.Keys[1]) : null;
 }

@@ -19,6 +19,9 @@ public static class PostsApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 255;
+    public const int DefaultListLimit = 50;
+    public const int MaxListLimit = 200;
+    public const int MaxSearchLength = 200;
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder endpoints)
     {
@@ -32,6 +35,16 @@ public static class PostsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        posts.MapGet("/", ListAsync)
+            .WithName("ListPosts")
+            .WithSummary("List posts, drafts included, newest first: filter by status, account, platform and text (q); cursor paging.")
+            .WithDescription(
+                $"`status`: one of {ApiNames.All<PostStatus>()}. `accountId`, `platform`: posts with a target on that account or platform. " +
+                $"`q`: text contained in the post's text, title or a target's override text, ignoring case (at most {MaxSearchLength} characters). " +
+                $"`limit`: 1 to {MaxListLimit} (default {DefaultListLimit}). `cursor`: the previous page's `nextCursor`. " +
+                "A page can hold fewer posts than the limit and still have a `nextCursor` when a status filter skipped many posts.")
+            .Produces<PostListResponse>()
+            .ProducesValidationProblem();
         posts.MapGet("/{postId}", GetAsync)
             .WithName("GetPost").WithSummary("Get a post and the live status of each target.").Produces<PostResponse>();
         posts.MapPatch("/{postId}", UpdateAsync)
@@ -92,6 +105,44 @@ public static class PostsApi
 
         return Respond(http, result, workspace.Id, replay: result.Outcome == PostOutcome.Ok);
     }
+
+    private static async Task<IResult> ListAsync(
+        HttpContext http, IGrainFactory grains, string? status, string? accountId, string? platform, string? q, string? cursor, string? limit)
+    {
+        var ws = http.WorkspaceId();
+        var errors = new RequestErrors();
+        var statusFilter = QueryParameters.Enum<PostStatus>(status, "status", errors);
+        if (accountId is not null && !Ids.IsValid(accountId, Ids.Account))
+        {
+            errors.Add("accountId", "accountId must be an account id (acc…).");
+        }
+
+        QueryParameters.Platform(platform, errors);
+        if (q is not null && (q.Trim().Length == 0 || q.Length > MaxSearchLength))
+        {
+            errors.Add("q", $"q must hold from 1 to {MaxSearchLength} characters besides spaces.");
+        }
+
+        var size = QueryParameters.Limit(limit, DefaultListLimit, MaxListLimit, errors);
+        var after = QueryParameters.Cursor(cursor, DecodeCursor, errors);
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var page = await grains.GetGrain<IPostListGrain>(ws).ListAsync(new PostListQuery(ws, statusFilter, accountId, platform, q?.Trim(), after, size));
+        return TypedResults.Ok(new PostListResponse(
+            page.Posts.Select(p => new PostSummaryResponse(
+                p.Id, ApiNames.Of(p.Status), p.Text, p.Title,
+                p.Targets.Select(t => new PostSummaryTargetResponse(t.AccountId, t.Platform, t.Status is { } s ? ApiNames.Of(s) : null, t.At, t.PublishedAt)).ToList(),
+                p.CreatedAt, p.UpdatedAt)).ToList(),
+            page.Next is null ? null : EncodeCursor(page.Next)));
+    }
+
+    private static string EncodeCursor(PostListCursor c) => CursorText.Encode(c.CreatedAt, c.PostId);
+
+    private static PostListCursor? DecodeCursor(string text) =>
+        CursorText.Decode(text, 1) is { } c && Ids.IsValid(c.Keys[0], Ids.Post) ? new PostListCursor(c.At, c.Keys[0]) : null;
 
     private static async Task<IResult> GetAsync(HttpContext http, string postId, IGrainFactory grains) =>
         await FindAsync(grains, http.WorkspaceId(), postId) is { } post

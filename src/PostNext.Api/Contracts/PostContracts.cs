@@ -32,3 +32,13 @@ public sealed record ErrorDto(string Category, string Message);
 
 /// <summary>One content rule a target broke.</summary>
 public sealed record ViolationDto(string AccountId, string Platform, string Code, string Field, string Message);
+
+/// <summary>A page of the posts list, newest first; <see cref="NextCursor"/> is null when nothing is left.</summary>
+public sealed record PostListResponse(IReadOnlyList<PostSummaryResponse> Posts, string? NextCursor);
+
+/// <summary>A post as listed: its status, text and each target's publication status and time.</summary>
+public sealed record PostSummaryResponse(
+    string Id, string Status, string Text, string? Title, IReadOnlyList<PostSummaryTargetResponse> Targets, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A listed post's target; <see cref="Status"/> is null for a draft's target or a publication not created yet.</summary>
+public sealed record PostSummaryTargetResponse(string AccountId, string Platform, string? Status, DateTimeOffset? At, DateTimeOffset? PublishedAt);

@@ -4,6 +4,7 @@ using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
 using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
+using PostNext.Storage.Posts;
 
 namespace PostNext.Grains.Posts;
 
@@ -12,14 +13,17 @@ namespace PostNext.Grains.Posts;
 /// publications is stored as a <see cref="PostFanOut"/> in the same write as the post change, then applied (every step
 /// safe to repeat) and cleared. When applying fails the request fails and the fan-out stays stored: the next
 /// activation, the next change of the post, or a reminder armed only after such a failure applies it again.
+/// Every write of the post is followed by its entry in the post index (the posts list); an index write that fails
+/// is written again by the next activation, which the same reminder brings about.
 /// </summary>
 public sealed partial class PostGrain(
     [PersistentState("post", StorageNames.Grains)] IPersistentState<PostState> state,
+    IPostIndexStore index,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
     ILogger<PostGrain> logger) : Grain, IPostGrain, IRemindable
 {
-    /// <summary>Armed only when a fan-out failed; each tick applies it again until it is done.</summary>
+    /// <summary>Armed only when a fan-out or an index write failed; each tick applies it again until it is done.</summary>
     public const string RepairReminder = "fan-out-repair";
 
     private const string Started = "Publishing has already started for this post; it can no longer be edited.";
@@ -38,6 +42,9 @@ public sealed partial class PostGrain(
     /// <summary>A fan-out of schedules was applied and cleared in memory but is still stored (see <see cref="RunFanOutAsync"/>).</summary>
     private bool _appliedStillStored;
 
+    /// <summary>The post index may not hold the post as stored: written again on the repair reminder's tick.</summary>
+    private bool _indexStale;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.RecordExists)
@@ -45,6 +52,8 @@ public sealed partial class PostGrain(
             return;
         }
 
+        // Also indexes a post stored before the index existed, the first time it is used again.
+        await IndexAsync(armRepair: false);
         if (!S.Deleted && !S.Draft && !S.TargetsScheduled && S.FanOut is null)
         {
             S.FanOut = PostFanOut.Scheduling(S.Targets); // saved by an earlier version before its publications were scheduled
@@ -227,6 +236,11 @@ public sealed partial class PostGrain(
             return;
         }
 
+        if (_indexStale && !await IndexAsync(armRepair: false))
+        {
+            return; // the reminder stays armed
+        }
+
         if (!state.RecordExists || S.FanOut is null)
         {
             await DisarmRepairAsync();
@@ -240,9 +254,55 @@ public sealed partial class PostGrain(
     private async Task<FanOutResult> SaveAndFanOutAsync(bool repairing = false)
     {
         _appliedStillStored = false;
-        await state.WriteOrReloadAsync(this, logger);
+        await WriteAsync();
         return S.FanOut is null ? default : await ApplyFanOutAsync(repairing);
     }
+
+    /// <summary>Writes the post, then its entry in the post index.</summary>
+    private async Task WriteAsync()
+    {
+        await state.WriteOrReloadAsync(this, logger);
+        await IndexAsync(armRepair: true);
+    }
+
+    /// <summary>
+    /// Writes the post's index entry (removes it once deleted). A failure is logged, not thrown: the post itself is
+    /// stored, and the next activation (brought about by the repair reminder when asked to arm it) writes the entry again.
+    /// </summary>
+    private async Task<bool> IndexAsync(bool armRepair)
+    {
+        try
+        {
+            if (S.Deleted)
+            {
+                await index.RemoveAsync(S.WorkspaceId, Id);
+            }
+            else
+            {
+                await index.UpsertAsync(IndexEntry());
+            }
+
+            _indexStale = false;
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogIndexFailed(ex, Id);
+            _indexStale = true;
+            if (armRepair)
+            {
+                await ArmRepairAsync();
+            }
+
+            return false;
+        }
+    }
+
+    private PostIndexEntry IndexEntry() => new(
+        S.WorkspaceId, Id, S.Draft, S.Canceled, S.Content.Text, S.Content.Title,
+        [.. S.Targets.SelectMany(t => new[] { t.Overrides?.Text, t.Overrides?.Title }).OfType<string>()],
+        [.. S.Targets.Select(t => new PostIndexTarget(t.AccountId, t.Platform))],
+        S.CreatedAt, S.UpdatedAt);
 
     /// <summary>Finishes a fan-out left by an earlier failure before the post changes again; throws when it still fails.</summary>
     private async Task CompletePendingAsync()
@@ -305,7 +365,7 @@ public sealed partial class PostGrain(
         }
         else
         {
-            await state.WriteOrReloadAsync(this, logger);
+            await WriteAsync();
         }
 
         return new FanOutResult(removed.Count(r => !r) + edited.Count(e => !e), canceled.Count(c => c), scheduled);
@@ -380,9 +440,7 @@ public sealed partial class PostGrain(
         var targets = S.Targets
             .Select((t, i) => new PostTargetView(t.AccountId, t.Platform, t.Overrides, publications[i]?.ScheduledAt ?? t.DueAt, publications[i]))
             .ToList();
-        var status = S.Draft
-            ? PostStatus.Draft
-            : PublicationStatuses.Derive(publications.Select(p => p?.Status ?? PublicationStatus.Scheduled).ToList());
+        var status = PublicationStatuses.Of(S.Draft, canceled: false, publications.Select(p => p?.Status).ToList());
         return new PostView(Id, S.WorkspaceId, status, S.Content, targets, S.TimeZone, S.ScheduleMode, S.CreatedAt, S.UpdatedAt);
     }
 
@@ -407,6 +465,9 @@ public sealed partial class PostGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: applying its change to the publications failed; the change stays recorded and is applied again")]
     private partial void LogFanOutFailed(Exception exception, string postId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: its entry in the post index could not be written; it is written again on the next activation")]
+    private partial void LogIndexFailed(Exception exception, string postId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: the fan-out repair reminder could not be armed or removed")]
     private partial void LogRepairReminderFailed(Exception exception, string postId);

@@ -26,6 +26,9 @@ public interface ICalendarStore
     /// <summary>Entries in [From, To) ordered by (At, PostId, AccountId), after the cursor, at most Limit of them (plus the next cursor).</summary>
     Task<CalendarPage> QueryAsync(CalendarQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The entries of the given posts in one workspace (every target that has a publication), in no particular order.</summary>
+    Task<IReadOnlyList<CalendarEntry>> ForPostsAsync(string workspaceId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default);
+
     /// <summary>Publications of any workspace whose next tick (<see cref="CalendarEntry.WakeAt"/>) is before <paramref name="before"/>, most overdue first.</summary>
     Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 

@@ -113,6 +113,16 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         }
     }
 
+    public Task<IReadOnlyList<CalendarEntry>> ForPostsAsync(string workspaceId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
+    {
+        var wanted = postIds.ToHashSet(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            IReadOnlyList<CalendarEntry> entries = Entries(workspaceId).Where(e => wanted.Contains(e.PostId)).ToList();
+            return Task.FromResult(entries);
+        }
+    }
+
     public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -108,6 +108,15 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         return entries;
     }
 
+    public async Task<IReadOnlyList<CalendarEntry>> ForPostsAsync(string workspaceId, IReadOnlyCollection<string> postIds, CancellationToken cancellationToken = default)
+    {
+        // Through the primary key (post_id, account_id).
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM postnext_calendar WHERE post_id = ANY($1) AND workspace_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = postIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        return await ReadEntriesAsync(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
     {
         // Per due shard, through the due index (postnext_calendar_due_by_shard), then the most overdue of them all.

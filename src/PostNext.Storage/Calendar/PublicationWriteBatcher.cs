@@ -1,8 +1,8 @@
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
 using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
+using PostNext.Storage.Common;
 
 namespace PostNext.Storage.Calendar;
 
@@ -46,76 +46,18 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly Task[] _writers;
+    private readonly GroupCommit<Write, (string, string), bool> _commits;
 
     public PublicationWriteBatcher(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
-        _writers = Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _commits = new GroupCommit<Write, (string, string), bool>(w => (w.Entry.PostId, w.Entry.AccountId), ExecuteAsync, MaxBatch, Writers);
     }
 
-    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision)
-    {
-        var write = new Write(entry, state, expectedRevision);
-        return _queue.Writer.TryWrite(write) ? write.Done.Task : Task.FromException<bool>(new ObjectDisposedException(nameof(PublicationWriteBatcher)));
-    }
+    /// <summary>True when the row was written; false when its revision was not the expected one (another activation wrote first).</summary>
+    public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision) => _commits.SubmitAsync(new Write(entry, state, expectedRevision));
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Write>(MaxBatch);
-        var keys = new HashSet<(string, string)>();
-        var carried = new Queue<Write>();
-        while (carried.Count > 0 || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            keys.Clear();
-            var later = new Queue<Write>();
-            while (batch.Count < MaxBatch && (carried.TryDequeue(out var write) || _queue.Reader.TryRead(out write)))
-            {
-                // Two writes of one publication (a stale activation racing a new one) never share a statement: each
-                // must see the other's revision, which only separate statements give.
-                if (keys.Add((write.Entry.PostId, write.Entry.AccountId)))
-                {
-                    batch.Add(write);
-                }
-                else
-                {
-                    later.Enqueue(write);
-                }
-            }
-
-            while (carried.TryDequeue(out var rest))
-            {
-                later.Enqueue(rest);
-            }
-
-            carried = later;
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var saved = await ExecuteAsync(batch).ConfigureAwait(false);
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetResult(saved.Contains((write.Entry.PostId, write.Entry.AccountId)));
-                }
-            }
-            catch (Exception ex)
-            {
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetException(ex);
-                }
-            }
-        }
-    }
-
-    private async Task<HashSet<(string, string)>> ExecuteAsync(List<Write> batch)
+    private async Task<IReadOnlyList<bool>> ExecuteAsync(IReadOnlyList<Write> batch)
     {
         await using var command = _dataSource.CreateCommand(Sql);
         command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.WorkspaceId)));
@@ -140,20 +82,13 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
             saved.Add((reader.GetString(0), reader.GetString(1)));
         }
 
-        return saved;
+        return batch.Select(w => saved.Contains((w.Entry.PostId, w.Entry.AccountId))).ToList();
     }
 
     private static NpgsqlParameter Array<T>(NpgsqlDbType type, IEnumerable<T> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() };
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_writers).ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _commits.DisposeAsync();
 
-    private sealed record Write(CalendarEntry Entry, byte[] State, long ExpectedRevision)
-    {
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record Write(CalendarEntry Entry, byte[] State, long ExpectedRevision);
 }

@@ -16,6 +16,7 @@ using PostNext.Platforms;
 using PostNext.Platforms.Sandbox;
 using PostNext.Storage.Analytics;
 using PostNext.Storage.Calendar;
+using PostNext.Storage.Posts;
 using PostNext.Storage.DataProtection;
 using PostNext.Storage.Migrations;
 using PostNext.Storage.Sandbox;
@@ -56,6 +57,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
         {
             silo.UseInMemoryProviders();
             silo.Services.AddSingleton<ICalendarStore>(calendar);
+            silo.Services.AddSingleton<IPostIndexStore>(new InMemoryPostIndexStore());
             silo.Services.AddSingleton<IMetricsStore>(metrics);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });
@@ -79,6 +81,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
             silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton(shared);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
+            silo.Services.AddSingleton<IPostIndexStore>(new PostgresPostIndexStore(shared));
             silo.Services.AddSingleton<IMetricsStore>(metrics);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");
         });

@@ -1,10 +1,7 @@
-using Npgsql;
-using Microsoft.Extensions.Logging.Abstractions;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
 using PostNext.Storage.Calendar;
-using PostNext.Storage.Migrations;
 
 namespace PostNext.Grains.Tests.Scheduling;
 
@@ -77,26 +74,9 @@ public sealed class InMemoryDueIndexStoreTests : DueIndexStoreContract
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresDueIndexStoreTests(PostgresFixture postgres) : DueIndexStoreContract, IAsyncDisposable
 {
-    private NpgsqlDataSource? _dataSource;
-    private PostgresCalendarStore? _store;
+    private readonly MigratedDatabase _database = new(postgres);
 
-    protected override async Task<ICalendarStore> CreateStoreAsync()
-    {
-        _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).ApplyAsync();
-        return _store = new PostgresCalendarStore(_dataSource);
-    }
+    protected override async Task<ICalendarStore> CreateStoreAsync() => await _database.StoreOnNewDatabaseAsync(d => new PostgresCalendarStore(d));
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
