@@ -18,7 +18,7 @@ public static class MediaRules
 
     /// <summary>Every violation of <paramref name="limits"/> in the files of <paramref name="media"/>, given what inspecting each URL found.</summary>
     public static IReadOnlyList<ContentViolation> Check(
-        string platformId, IReadOnlyList<MediaItem> media, IReadOnlyDictionary<string, MediaInspection> inspections, MediaLimits limits)
+        string platformId, IReadOnlyList<MediaItem> media, IReadOnlyDictionary<MediaItem, MediaInspection> inspections, MediaLimits limits)
     {
         ArgumentNullException.ThrowIfNull(media);
         ArgumentNullException.ThrowIfNull(inspections);
@@ -27,7 +27,7 @@ public static class MediaRules
         var violations = new List<ContentViolation>();
         for (var i = 0; i < media.Count; i++)
         {
-            if (inspections.TryGetValue(media[i].Url, out var inspection))
+            if (inspections.TryGetValue(media[i], out var inspection))
             {
                 violations.AddRange(CheckOne(platform, Format($"media[{i}]"), media[i], inspection, limits));
             }
@@ -36,9 +36,9 @@ public static class MediaRules
         return violations;
     }
 
-    /// <summary>Whether <paramref name="limits"/> look at files of <paramref name="media"/> at all (so they must be fetched).</summary>
-    public static bool NeedsInspection(IReadOnlyList<MediaItem> media, MediaLimits limits) =>
-        media.Any(m => (m.Type == MediaType.Image ? limits.Image is not null : limits.Video is not null));
+    /// <summary>Whether <paramref name="limits"/> look at <paramref name="item"/>'s file at all (so it must be fetched).</summary>
+    public static bool Inspects(MediaItem item, MediaLimits limits) =>
+        item.Type == MediaType.Image ? limits.Image is not null : limits.Video is not null;
 
     private static IEnumerable<ContentViolation> CheckOne(string platform, string field, MediaItem item, MediaInspection inspection, MediaLimits limits)
     {
