@@ -117,7 +117,9 @@ public sealed partial class AttemptRunner(
                 // The files are read again right before the call: the file behind a URL may have changed since the post was accepted.
                 if (await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
                 {
-                    sent = new AttemptReport(refused, Sent: false);
+                    // Reported as the leased attempt's outcome (the grain counts it like any attempt under a lease): nothing reached
+                    // the platform, and the category decides what follows (invalid content fails for good, a passing fetch error retries).
+                    sent = new AttemptReport(refused, Sent: true);
                     PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome((refused.ErrorCategory ?? ErrorCategory.Transient).TagValue()));
                     await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
                     return;
