@@ -9,6 +9,8 @@ using PostNext.Api.Apis;
 using PostNext.Api.Http;
 using PostNext.Api.Posts;
 using PostNext.Content.Addresses;
+using PostNext.Content.Media;
+using Microsoft.Extensions.Options;
 using PostNext.Content.Rules;
 using PostNext.ServiceDefaults.Security;
 using Scalar.AspNetCore;
@@ -31,6 +33,8 @@ public static class ApiExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PlatformLimitsCatalog.FromConfiguration(configuration));
         services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName));
+        services.TryAddSingleton(sp => MediaInspector.Create(sp.GetRequiredService<IOptions<MediaOptions>>().Value));
+        services.TryAddSingleton<MediaChecker>();
         services.AddSingleton<PostRequestReader>();
 
         services.AddHttpContextAccessor();

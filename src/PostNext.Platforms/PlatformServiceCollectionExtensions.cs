@@ -14,6 +14,8 @@ using PostNext.Platforms.TikTok;
 using PostNext.Platforms.YouTube;
 using PostNext.Platforms.X;
 using PostNext.Content.Addresses;
+using PostNext.Content.Media;
+using PostNext.Content.Rules;
 
 namespace PostNext.Platforms;
 
@@ -28,6 +30,9 @@ public static class PlatformServiceCollectionExtensions
         services.AddHttpClient(MediaFetcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => MediaFetcher.CreateHandler(sp.GetRequiredService<IOptions<MediaOptions>>().Value));
         services.TryAddSingleton<MediaFetcher>();
+        services.TryAddSingleton(sp => MediaInspector.Create(sp.GetRequiredService<IOptions<MediaOptions>>().Value));
+        services.TryAddSingleton(_ => PlatformLimitsCatalog.FromConfiguration(configuration));
+        services.TryAddSingleton<MediaChecker>();
         services.TryAddSingleton<PlatformConnectors>();
         services.AddConnector<XConnector>(configuration, PlatformIds.X, XConnector.Defaults);
         services.AddConnector<LinkedInConnector>(configuration, PlatformIds.LinkedIn, LinkedInConnector.Defaults);

@@ -14,6 +14,7 @@ using PostNext.Api.Contracts;
 using PostNext.Api.Http;
 using Microsoft.Extensions.Options;
 using PostNext.Content.Addresses;
+using PostNext.Content.Media;
 using PostNext.Content.Rules;
 
 namespace PostNext.Api.Posts;
@@ -22,7 +23,7 @@ namespace PostNext.Api.Posts;
 /// Turns a post request into a command: checks its shape, the accounts, the schedule and every target's platform
 /// rules, and resolves each target's time (queue slots included). Nothing is stored until all of it passes.
 /// </summary>
-public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimitsCatalog limits, TimeProvider time, IOptions<MediaOptions> media)
+public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimitsCatalog limits, TimeProvider time, IOptions<MediaOptions> media, MediaChecker mediaChecker)
 {
     public const int MaxTargets = 50;
     public const int MaxMedia = 35;
@@ -66,6 +67,11 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         var violations = targets
             .SelectMany(t => Violations(accounts[t.AccountId], content.With(t.Overrides)))
             .ToList();
+        if (violations.Count == 0 && !draft)
+        {
+            violations = await MediaViolationsAsync(targets.Select(t => (accounts[t.AccountId], content.With(t.Overrides))).ToList());
+        }
+
         if (violations.Count > 0)
         {
             return (content, [], draft, zoneId, mode ?? "", TypedResults.Problem(
@@ -113,6 +119,17 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
     private IEnumerable<ViolationDto> Violations(AccountView account, PostContent content) =>
         ContentRules.Validate(account.Platform, content, limits.For(account.Platform))
             .Select(v => new ViolationDto(account.Id, account.Platform, v.Code, v.Field, v.Message));
+
+    // Each file read from its own headers, once per post: a file that cannot be fetched is a violation too (media_unavailable),
+    // so a post is accepted only with files that were seen to pass. Drafts are checked when they get a schedule.
+    private async Task<List<ViolationDto>> MediaViolationsAsync(List<(AccountView Account, PostContent Content)> targets)
+    {
+        var inspections = await mediaChecker.InspectAsync(targets.Select(t => (t.Account.Platform, t.Content)), CancellationToken.None);
+        return targets
+            .SelectMany(t => mediaChecker.Check(t.Account.Platform, t.Content, inspections)
+                .Select(v => new ViolationDto(t.Account.Id, t.Account.Platform, v.Code, v.Field, v.Message)))
+            .ToList();
+    }
 
     private PostContent ReadContent(ContentDto? dto, RequestErrors errors)
     {

@@ -1,6 +1,6 @@
 namespace PostNext.Content.Addresses;
 
-/// <summary>How post media is downloaded for platforms that take bytes (X, LinkedIn, TikTok video, YouTube), under <c>PostNext:Media</c>.</summary>
+/// <summary>How post media is downloaded for platforms that take bytes (X, LinkedIn, TikTok video, YouTube) and read to check them, under <c>PostNext:Media</c>.</summary>
 public sealed class MediaOptions
 {
     public const string SectionName = "PostNext:Media";
@@ -22,4 +22,10 @@ public sealed class MediaOptions
 
     /// <summary>Time limit of one download, redirects included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Time limit of reading one file's headers to check it against the platform's rules (when a post is created and
+    /// before each platform call); usually a 256 KB prefix, the whole file only for an MP4/MOV with its moov box last.
+    /// </summary>
+    public TimeSpan InspectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

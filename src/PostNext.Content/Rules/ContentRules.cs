@@ -175,7 +175,7 @@ public static class ContentRules
 
     private static string Format(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
 
-    private static string DisplayName(string platformId) => platformId switch
+    internal static string DisplayName(string platformId) => platformId switch
     {
         PlatformIds.Sandbox => "Sandbox",
         PlatformIds.Instagram => "Instagram",

@@ -23,4 +23,13 @@ public static class ContentViolationCodes
     public const string TooManyVideos = "too_many_videos";
     public const string MixedMedia = "mixed_media";
     public const string InvalidMediaUrl = "invalid_media_url";
+    public const string MediaUnavailable = "media_unavailable";
+    public const string MediaUnreadable = "media_unreadable";
+    public const string MediaKindMismatch = "media_kind_mismatch";
+    public const string MediaFormat = "media_format";
+    public const string MediaTooLarge = "media_too_large";
+    public const string MediaDimensions = "media_dimensions";
+    public const string MediaAspectRatio = "media_aspect_ratio";
+    public const string VideoTooShort = "video_too_short";
+    public const string VideoTooLong = "video_too_long";
 }

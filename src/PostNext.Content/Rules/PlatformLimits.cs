@@ -76,4 +76,17 @@ public sealed class PlatformLimits
 
     /// <summary>Whether images and videos may be combined in one post.</summary>
     public bool AllowMixedMedia { get; set; } = true;
+
+    /// <summary>
+    /// The file rules (format, size, dimensions, aspect ratio, duration) of a feed post, read from each file's headers
+    /// before the post is accepted and again before the platform call (see <see cref="MediaRules"/>).
+    /// </summary>
+    public MediaLimits Media { get; set; } = new();
+
+    /// <summary>Other placements' file rules (<see cref="MediaPlacements"/> reel, story) where they differ from <see cref="Media"/>.</summary>
+    public Dictionary<string, MediaLimits> Placements { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The file rules of a placement: its own when it has them, the feed's otherwise.</summary>
+    public MediaLimits MediaFor(string? placement) =>
+        placement is not null && Placements.TryGetValue(placement, out var limits) ? limits : Media;
 }

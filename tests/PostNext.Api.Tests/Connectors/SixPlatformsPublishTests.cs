@@ -25,8 +25,9 @@ public sealed class SixPlatformsPublishTests(ConnectorsHost host)
         var run = Guid.NewGuid().ToString("N")[..10];
         var text = $"Fresh bread is out of the oven, batch {run}";
         var title = $"Baking batch {run}";
-        var image = Bytes(3_000, seed: 1);
-        var video = Bytes(300_000, seed: 2);
+        // Real files: every platform's file rules are checked when the post is accepted and again before each call.
+        var image = TestMedia.Jpeg(1080, 1080);
+        var video = TestMedia.Mp4(1920, 1080, 30, mediaBytes: 300_000);
 
         // The photo is hosted under TikTok's verified URL prefix (TikTok pulls photos only from verified hosts); the
         // other platforms either fetch it (X, LinkedIn) or are handed its URL (Facebook, Instagram). YouTube gets a video.
@@ -113,11 +114,4 @@ public sealed class SixPlatformsPublishTests(ConnectorsHost host)
 
     private static string ExternalId(JsonObject post, string accountId) =>
         ConnectorsApi.Target(post, accountId)["externalId"]!.GetValue<string>();
-
-    private static byte[] Bytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
 }

@@ -8,6 +8,8 @@ using PostNext.Abstractions.Posts;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 using PostNext.Platforms.Common;
+using PostNext.Content.Media;
+using PostNext.Content.Rules;
 
 namespace PostNext.Grains.Posts.Publishing;
 
@@ -23,6 +25,7 @@ public sealed partial class AttemptRunner(
     IGrainFactory grains,
     PlatformConnectors connectors,
     PublishThrottle throttle,
+    MediaChecker mediaChecker,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
     ILogger<AttemptRunner> logger)
@@ -111,6 +114,17 @@ public sealed partial class AttemptRunner(
                     return;
                 }
 
+                // The files are read again right before the call: the file behind a URL may have changed since the post was accepted.
+                if (await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
+                {
+                    // Reported as the leased attempt's outcome (the grain counts it like any attempt under a lease): nothing reached
+                    // the platform, and the category decides what follows (invalid content fails for good, a passing fetch error retries).
+                    sent = new AttemptReport(refused, Sent: true);
+                    PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome((refused.ErrorCategory ?? ErrorCategory.Transient).TagValue()));
+                    await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
+                    return;
+                }
+
                 run.Calling = true;
                 var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
                 var observed = RateLimitObserver.Begin();
@@ -173,6 +187,23 @@ public sealed partial class AttemptRunner(
             run.Call.TrySetResult(null);
             _runs.TryRemove(new KeyValuePair<string, Run>(key, run));
         }
+    }
+
+    /// <summary>The failure to report instead of calling the platform when a media file breaks its rules (or could not be read); null when all pass.</summary>
+    private async Task<PublishOutcome?> CheckMediaAsync(string platform, PostContent content)
+    {
+        using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
+        var (violations, inspections) = await mediaChecker.CheckAsync(platform, content, timeout.Token).ConfigureAwait(false);
+        if (violations.Count == 0)
+        {
+            return null;
+        }
+
+        // Only a file that could not be fetched for a passing reason (a timeout, a 5xx) is worth another attempt.
+        var transient = violations.All(v => v.Code == ContentViolationCodes.MediaUnavailable) && inspections.Values.Any(i => i.Transient);
+        var message = "The media was checked before the platform call and nothing was sent: " +
+                      string.Join(" ", violations.Select(v => $"{v.Field} ({v.Code}): {v.Message}"));
+        return PublishOutcome.Failure(transient ? ErrorCategory.Transient : ErrorCategory.InvalidContent, message);
     }
 
     private async Task<(PublishingIdentity? Account, string? Error)> IdentityAsync(string accountId)

@@ -1,0 +1,115 @@
+using PostNext.Abstractions.Platforms;
+using PostNext.Platforms.Tests.Instagram;
+using PostNext.Platforms.Tests.X;
+
+namespace PostNext.Api.Tests.Connectors;
+
+/// <summary>
+/// Issue #13 item 5 over HTTP: a post's files are read from their own headers (served on loopback) and checked
+/// against each target's platform rules. A bad file is a 422 naming the rule, the file's index and the target, with
+/// nothing stored; a file that changes to a bad one after the post was accepted fails that target before its platform
+/// is called.
+/// </summary>
+[Collection(ConnectorsCollection.Name)]
+public sealed class MediaChecksTests(ConnectorsHost host)
+{
+    [Fact]
+    public async Task A_post_with_an_image_instagram_refuses_answers_422_naming_the_rule_the_file_and_the_target_and_stores_nothing()
+    {
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var square = host.Instagram.Server.ServeFile($"/media/{run}-square.jpg", TestMedia.Jpeg(1080, 1080), "image/jpeg").AbsoluteUri;
+        var tall = host.Instagram.Server.ServeFile($"/media/{run}-tall.jpg", TestMedia.Jpeg(1080, 1920), "image/jpeg").AbsoluteUri;
+        var x = await ImportAsync(ws, key, PlatformIds.X, FakeXApi.Username, FakeXApi.UserId, "access-token-1");
+        var instagram = await ImportAsync(ws, key, PlatformIds.Instagram, FakeInstagramApi.Username, FakeInstagramApi.IgUserId, host.Instagram.Token);
+
+        var response = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, new
+        {
+            content = new { text = $"Two photos {run}", media = new[] { new { url = square, type = "image" }, new { url = tall, type = "image" } } },
+            targets = new[] { new { accountId = x }, new { accountId = instagram } },
+            schedule = new { at = DateTimeOffset.UtcNow.AddHours(1).ToString("O") },
+        });
+
+        var detail = await ConnectorsApi.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("Nothing was stored", detail, StringComparison.Ordinal);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        var violation = Assert.Single(problem["violations"]!.AsArray())!;
+        Assert.Equal((instagram, "instagram", "media_aspect_ratio", "media[1]"), (
+            violation["accountId"]!.GetValue<string>(), violation["platform"]!.GetValue<string>(),
+            violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>()));
+        Assert.Contains("1080×1920", violation["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await CalendarEntriesAsync(ws, key));
+        Assert.Single(host.Instagram.Server.Requests, r => r.Path == $"/media/{run}-tall.jpg"); // read once for both targets
+    }
+
+    [Fact]
+    public async Task A_media_url_that_cannot_be_fetched_answers_422_media_unavailable()
+    {
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var missing = host.Instagram.Server.Url($"/media/{Guid.NewGuid():N}.jpg").AbsoluteUri;
+        var instagram = await ImportAsync(ws, key, PlatformIds.Instagram, FakeInstagramApi.Username, FakeInstagramApi.IgUserId, host.Instagram.Token);
+
+        var response = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, new
+        {
+            content = new { text = "Missing photo", media = new[] { new { url = missing, type = "image" } } },
+            targets = new[] { new { accountId = instagram } },
+            schedule = new { mode = "now" },
+        });
+
+        await ConnectorsApi.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var violation = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["violations"]!.AsArray())!;
+        Assert.Equal(("media_unavailable", "media[0]"), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>()));
+        var message = violation["message"]!.GetValue<string>();
+        Assert.Contains("could not be fetched (400)", message, StringComparison.Ordinal); // the fake Graph API answers 400 for what it does not serve
+        Assert.Empty(await CalendarEntriesAsync(ws, key));
+    }
+
+    [Fact]
+    public async Task A_file_that_changed_to_one_instagram_refuses_after_the_post_was_accepted_fails_that_target_without_calling_instagram()
+    {
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var text = $"Morning loaves, batch {run}";
+        var path = $"/media/{run}.jpg";
+        var url = host.Instagram.Server.ServeFile(path, TestMedia.Jpeg(1080, 1350), "image/jpeg").AbsoluteUri;
+        var x = await ImportAsync(ws, key, PlatformIds.X, FakeXApi.Username, FakeXApi.UserId, "access-token-1");
+        var instagram = await ImportAsync(ws, key, PlatformIds.Instagram, FakeInstagramApi.Username, FakeInstagramApi.IgUserId, host.Instagram.Token);
+
+        var created = await api.CreatePostAsync(ws, key, new
+        {
+            content = new { text, media = new[] { new { url, type = "image" } } },
+            targets = new[] { new { accountId = x }, new { accountId = instagram } },
+            schedule = new { at = DateTimeOffset.UtcNow.AddSeconds(4).ToString("O") },
+        });
+        // Accepted with a 4:5 JPEG; then the host serves a 9:16 one at the same URL (X takes it, Instagram does not in its feed).
+        host.Instagram.Server.ServeFile(path, TestMedia.Jpeg(720, 1280), "image/jpeg");
+        var post = await api.WaitForPostAsync(ws, key, created["id"]!.GetValue<string>());
+
+        var failed = ConnectorsApi.Target(post, instagram);
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
+        Assert.Equal("invalid_content", failed["error"]!["category"]!.GetValue<string>());
+        var message = failed["error"]!["message"]!.GetValue<string>();
+        Assert.Contains("checked before the platform call and nothing was sent", message, StringComparison.Ordinal);
+        Assert.Contains("media[0] (media_aspect_ratio)", message, StringComparison.Ordinal);
+        Assert.Contains("720×1280", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Instagram.Server.Requests, r => r.Method == "POST" && r.Body.Contains(run, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Instagram.Server.Requests, r => r.Method == "POST" && r.Body.Contains(Uri.EscapeDataString(url), StringComparison.Ordinal));
+
+        Assert.Equal("published", ConnectorsApi.Target(post, x)["status"]!.GetValue<string>());
+        Assert.Single(host.X.Tweets.ToList(), t => t.Text == text);
+    }
+
+    private async Task<string> ImportAsync(string ws, string key, string platform, string handle, string externalId, string token) =>
+        (await host.Api.ImportAccountAsync(ws, key, platform, handle, externalId, token))["id"]!.GetValue<string>();
+
+    private async Task<JsonArray> CalendarEntriesAsync(string ws, string key)
+    {
+        var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"));
+        var to = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(30).ToString("O"));
+        var calendar = await ApiHost.JsonAsync(await host.Api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/calendar?from={from}&to={to}", key), HttpStatusCode.OK);
+        return calendar["entries"]!.AsArray();
+    }
+}

@@ -1,0 +1,6 @@
+global using PostNext.Abstractions.Platforms;
+global using PostNext.Abstractions.Posts;
+global using PostNext.Content.Media;
+global using PostNext.Content.Rules;
+global using PostNext.Testing;
+global using Xunit;
