@@ -8,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Api.Apis;
 using PostNext.Api.Http;
 using PostNext.Api.Posts;
-using PostNext.Platforms.Common;
-using PostNext.Platforms.Rules;
+using PostNext.Content.Addresses;
+using PostNext.Content.Rules;
 using PostNext.ServiceDefaults.Security;
 using Scalar.AspNetCore;
 

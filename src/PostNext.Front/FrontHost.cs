@@ -44,6 +44,7 @@ public static class FrontHost
                 options.ConnectionString = connectionString;
             });
             client.UseConnectionRetryFilter<ConnectUntilDeadline>();
+            client.AddActivityPropagation();
             client.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
         });
 

@@ -45,7 +45,8 @@ public interface IPlatformConnector
 
 /// <summary>
 /// One attempt to publish: the stable publication key, this attempt's id, who publishes and what, the checkpoints
-/// earlier attempts saved, and the journal to save new ones.
+/// earlier attempts saved, the journal to save new ones, and the choices made for this target on this platform
+/// (<see cref="TargetOptions"/>, keyed by the connector's documented names, e.g. <c>tiktok.privacy_level</c>).
 /// </summary>
 public sealed record PublishRequest(
     string PublicationKey,
@@ -53,9 +54,13 @@ public sealed record PublishRequest(
     PublishingIdentity Account,
     PostContent Content,
     IReadOnlyDictionary<string, string>? Checkpoints = null,
-    IPublishJournal? Journal = null)
+    IPublishJournal? Journal = null,
+    IReadOnlyDictionary<string, string>? TargetOptions = null)
 {
     public string? Checkpoint(string key) => Checkpoints?.GetValueOrDefault(key);
+
+    /// <summary>A choice made for this target, or null when none was made.</summary>
+    public string? Option(string key) => TargetOptions?.GetValueOrDefault(key);
 
     public Task SaveCheckpointAsync(string key, string value) => Journal?.SaveAsync(key, value) ?? Task.CompletedTask;
 }

@@ -13,6 +13,7 @@ using PostNext.Platforms.Sandbox;
 using PostNext.Platforms.TikTok;
 using PostNext.Platforms.YouTube;
 using PostNext.Platforms.X;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Platforms;
 
@@ -34,6 +35,8 @@ public static class PlatformServiceCollectionExtensions
         services.AddConnector<InstagramConnector>(configuration, PlatformIds.Instagram, InstagramConnector.Defaults);
         services.AddConnector<TikTokConnector>(configuration, PlatformIds.TikTok, TikTokConnector.Defaults);
         services.AddConnector<YouTubeConnector>(configuration, PlatformIds.YouTube, YouTubeConnector.Defaults);
+        // Tagged "ready" (the readiness endpoint's tag): a version close to retirement shows as Degraded there, still 200.
+        services.AddHealthChecks().AddCheck<LinkedInApiVersionHealthCheck>("linkedin-api-version", tags: ["ready"]);
         return services;
     }
 

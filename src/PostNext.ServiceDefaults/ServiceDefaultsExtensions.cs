@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.ServiceDefaults.Health;
+using PostNext.ServiceDefaults.Observability;
 using PostNext.ServiceDefaults.RateLimiting;
 using PostNext.ServiceDefaults.Security;
 using PostNext.Storage;
@@ -21,7 +22,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The server-wide request body cap, above every route's own.</summary>
     public const long MaxRequestBodyBytes = 2 * 1024 * 1024;
 
-    /// <summary>Options, operator-key auth, problem details, health checks, and PostgreSQL in cluster mode.</summary>
+    /// <summary>Options, operator-key auth, problem details, health checks, OpenTelemetry, and PostgreSQL in cluster mode.</summary>
     public static WebApplicationBuilder AddPostNextDefaults(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -47,6 +48,7 @@ public static class ServiceDefaultsExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyDefaults.OperatorPolicy, policy => policy.RequireRole(ApiKeyDefaults.OperatorRole));
 
+        builder.AddPostNextTelemetry();
         services.AddPostNextApiRateLimiting(configuration);
         services.AddSingleton<Readiness>();
         services.AddHostedService<ShutdownReadinessWatcher>();
@@ -63,7 +65,7 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Error handling, auth, health endpoints and (when enabled) the dashboard behind the operator key.</summary>
+    /// <summary>Error handling, auth, health endpoints, <c>/metrics</c> and (when enabled) the dashboard behind the operator key.</summary>
     public static WebApplication UsePostNextDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -73,6 +75,7 @@ public static class ServiceDefaultsExtensions
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapPostNextHealth();
+        app.MapPostNextMetrics();
 
         var dashboard = app.Configuration.GetSection($"{PostNextOptions.SectionName}:Dashboard").Get<DashboardSettings>() ?? new DashboardSettings();
         if (dashboard.Enabled)

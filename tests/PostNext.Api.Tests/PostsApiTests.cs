@@ -43,6 +43,36 @@ public sealed class PostsApiTests(ApiHost api)
     }
 
     [Fact]
+    public async Task Posts_read_again_from_storage_each_keep_their_own_content_whatever_is_read_after_them()
+    {
+        // The grain-state serializer once filled a state's default content object in place: every post read from
+        // storage shared that one object, so each showed the text of the post read last, across workspaces.
+        var posts = new List<(string Ws, string Key, string Id, string Text)>();
+        foreach (var text in new[] { "First workspace's words", "Second workspace's words", "Third workspace's words" })
+        {
+            var (ws, key) = await api.CreateWorkspaceAsync();
+            var account = await api.CreateSandboxAccountAsync(ws, key);
+            var created = await ApiHost.JsonAsync(await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, new
+            {
+                content = new { text, title = text + " (title)" },
+                targets = new[] { new { accountId = account } },
+                schedule = new { at = Future(24 * 60) },
+            }), HttpStatusCode.Created);
+            posts.Add((ws, key, created["id"]!.GetValue<string>(), text));
+        }
+
+        await api.CollectActivationsAsync();
+        foreach (var round in Enumerable.Range(0, 2))
+        {
+            foreach (var (ws, key, id, text) in posts)
+            {
+                var post = await ApiHost.JsonAsync(await api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts/{id}", key), HttpStatusCode.OK);
+                Assert.Equal((text, text + " (title)"), (post["content"]!["text"]!.GetValue<string>(), post["content"]!["title"]!.GetValue<string>()));
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_same_request_with_the_same_idempotency_key_creates_one_post()
     {
         var (ws, key) = await api.CreateWorkspaceAsync();

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
-using PostNext.Platforms.Rules;
+using PostNext.Content.Rules;
 
 namespace PostNext.Benchmarks;
 

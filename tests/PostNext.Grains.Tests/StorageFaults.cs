@@ -96,8 +96,8 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
     public Task<IReadOnlyList<CalendarEntry>> OverdueAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
         inner.OverdueAsync(before, limit, cancellationToken);
 
-    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
-        inner.DueAsync(shard, from, before, limit, cancellationToken);
+    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, DueEntry? after = null, CancellationToken cancellationToken = default) =>
+        inner.DueAsync(shard, from, before, limit, after, cancellationToken);
 
     public Task<StoredTracking?> LoadTrackingAsync(string postId, string accountId, CancellationToken cancellationToken = default) =>
         inner.LoadTrackingAsync(postId, accountId, cancellationToken);

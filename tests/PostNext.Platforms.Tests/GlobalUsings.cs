@@ -1,4 +1,4 @@
 global using PostNext.Abstractions.Platforms;
 global using PostNext.Abstractions.Posts;
-global using PostNext.Platforms.Rules;
+global using PostNext.Content.Rules;
 global using Xunit;

@@ -30,6 +30,12 @@ public enum ErrorCategory
     InvalidContent = 3,
     Duplicate = 4,
     UnknownOutcome = 5,
+
+    /// <summary>
+    /// The platform refused this installation's setup, not the post (a retired API version): fails at once, and the
+    /// message names the setting an operator must change.
+    /// </summary>
+    Configuration = 6,
 }
 
 /// <summary>The status of a whole post, derived from its targets.</summary>

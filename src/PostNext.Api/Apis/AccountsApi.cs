@@ -12,7 +12,6 @@ using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Analytics;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
-using PostNext.Platforms.Common;
 using System.Security.Cryptography;
 
 namespace PostNext.Api.Apis;
@@ -179,7 +178,7 @@ public static class AccountsApi
         }
 
         // The state is the hash of a one-time secret only this client receives: the callback must bring the secret back.
-        var completionSecret = Pkce.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var completionSecret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var state = OAuthApi.StateFor(completionSecret);
         var start = await grains.GetGrain<IConnectionGrain>(state).StartAsync(http.WorkspaceId(), platform!, redirect!);
         return start.AuthorizeUrl is null

@@ -9,7 +9,6 @@ using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
-using PostNext.Platforms.Common;
 
 namespace PostNext.Api.Apis;
 
@@ -37,7 +36,7 @@ public static class OAuthApi
 
     /// <summary>The state for a completion secret: its SHA-256, base64url. Public; the secret is not.</summary>
     public static string StateFor(string completionSecret) =>
-        Pkce.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes("PostNext connect\n" + completionSecret)));
+        System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes("PostNext connect\n" + completionSecret)));
 
     private static async Task<IResult> CallbackAsync(
         string platform, string? code, string? state, string? error, string? error_description,

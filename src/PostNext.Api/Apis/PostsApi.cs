@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Orleans;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Contracts;
@@ -95,6 +97,12 @@ public static class PostsApi
         }
 
         var result = await post.CreateAsync(new CreatePost(workspace.Id, read.Content, read.Targets, read.Draft, read.TimeZone, read.Mode, fingerprint));
+        Activity.Current?.SetTag(PostNextTelemetry.PostIdAttribute, postId).SetTag(PostNextTelemetry.WorkspaceIdAttribute, workspace.Id);
+        if (result.Outcome == PostOutcome.Created)
+        {
+            PostNextTelemetry.PostsAccepted.Add(1, new KeyValuePair<string, object?>(PostNextTelemetry.ModeTag, read.Draft ? "draft" : read.Mode));
+        }
+
         return Respond(http, result, workspace.Id, replay: result.Outcome == PostOutcome.Ok);
     }
 

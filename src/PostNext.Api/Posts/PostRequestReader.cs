@@ -13,8 +13,8 @@ using PostNext.Api.Apis;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
 using Microsoft.Extensions.Options;
-using PostNext.Platforms.Common;
-using PostNext.Platforms.Rules;
+using PostNext.Content.Addresses;
+using PostNext.Content.Rules;
 
 namespace PostNext.Api.Posts;
 

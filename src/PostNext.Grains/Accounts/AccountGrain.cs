@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Webhooks;
@@ -272,6 +273,8 @@ public sealed partial class AccountGrain(
             result = TokenRefresh.Failed(AccountCallFailures.Classify(ex, "token refresh"));
         }
 
+        PostNextTelemetry.TokenRefreshes.Add(1, PostNextTelemetry.Platform(S.Platform), PostNextTelemetry.Outcome(
+            result.Tokens is not null ? "success" : result.Error?.Category == ErrorCategory.Auth ? "refused" : "failed"));
         if (result.Tokens is { } fresh)
         {
             S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
@@ -323,6 +326,7 @@ public sealed partial class AccountGrain(
         await state.WriteOrReloadAsync(this, logger);
         await DisarmRefreshAsync();
         LogReconnectRequired(Id, S.Platform);
+        PostNextTelemetry.ReconnectRequired.Add(1, PostNextTelemetry.Platform(S.Platform));
         await GrainFactory.EmitWebhookAsync(S.WorkspaceId, WebhookEvents.AccountReconnectRequired(View(), time.GetUtcNow()), logger);
     }
 

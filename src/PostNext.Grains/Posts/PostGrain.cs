@@ -107,8 +107,9 @@ public sealed partial class PostGrain(
             TargetsScheduled = true,
             FanOut = command.Draft ? null : PostFanOut.Scheduling(command.Targets),
         };
-        await SaveAndFanOutAsync();
-        return PostResult.Created(await ViewAsync());
+        var applied = await SaveAndFanOutAsync();
+        var view = await ViewAsync(applied.Scheduled);
+        return PostResult.Created(view);
     }
 
     public async Task<PostView?> GetAsync() => Exists ? await ViewAsync() : null;
@@ -346,7 +347,7 @@ public sealed partial class PostGrain(
     private async Task<FanOutResult> RunFanOutAsync(PostFanOut fanOut)
     {
         var removed = await Task.WhenAll(fanOut.Remove.Select(RemoveAsync));
-        await Task.WhenAll(fanOut.Schedule.Select(t => Publication(t.AccountId).ScheduleAsync(ScheduleCommand(t))));
+        var scheduled = await Task.WhenAll(fanOut.Schedule.Select(t => Publication(t.AccountId).ScheduleAsync(ScheduleCommand(t))));
         var edited = await Task.WhenAll(fanOut.Edit.Select(EditAsync));
         var canceled = fanOut.CancelAll ? await Task.WhenAll(S.Targets.Select(t => CancelAsync(t.AccountId))) : [];
 
@@ -367,7 +368,7 @@ public sealed partial class PostGrain(
             await WriteAsync();
         }
 
-        return new FanOutResult(removed.Count(r => !r) + edited.Count(e => !e), canceled.Count(c => c));
+        return new FanOutResult(removed.Count(r => !r) + edited.Count(e => !e), canceled.Count(c => c), scheduled);
     }
 
     /// <summary>Cancels and deletes one target's publication; false when it had already started.</summary>
@@ -432,9 +433,10 @@ public sealed partial class PostGrain(
         }
     }
 
-    private async Task<PostView> ViewAsync()
+    /// <param name="known">Publication views just returned by the publications themselves (not asked for again).</param>
+    private async Task<PostView> ViewAsync(IReadOnlyList<PublicationView>? known = null)
     {
-        var publications = S.Draft ? S.Targets.Select(_ => (PublicationView?)null).ToList() : await PublicationsAsync(S.Targets);
+        var publications = S.Draft ? S.Targets.Select(_ => (PublicationView?)null).ToList() : await PublicationsAsync(S.Targets, known);
         var targets = S.Targets
             .Select((t, i) => new PostTargetView(t.AccountId, t.Platform, t.Overrides, publications[i]?.ScheduledAt ?? t.DueAt, publications[i]))
             .ToList();
@@ -443,9 +445,12 @@ public sealed partial class PostGrain(
     }
 
     /// <summary>Each target's publication; in a canceled post, one that was never created shows as canceled.</summary>
-    private async Task<IReadOnlyList<PublicationView?>> PublicationsAsync(IReadOnlyList<TargetSpec> targets)
+    private async Task<IReadOnlyList<PublicationView?>> PublicationsAsync(IReadOnlyList<TargetSpec> targets, IReadOnlyList<PublicationView>? known = null)
     {
-        var views = await Task.WhenAll(targets.Select(t => Publication(t.AccountId).GetAsync()));
+        var views = await Task.WhenAll(targets.Select(t =>
+            known?.FirstOrDefault(v => v.AccountId == t.AccountId) is { } view
+                ? Task.FromResult<PublicationView?>(view)
+                : Publication(t.AccountId).GetAsync()));
         return S.Canceled ? views.Select((v, i) => v ?? NeverScheduled(targets[i])).ToList() : views;
     }
 
@@ -456,7 +461,7 @@ public sealed partial class PostGrain(
     private IPublicationGrain Publication(string accountId) => GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(Id, accountId));
 
     /// <summary>Targets that refused a change because publishing had started, and targets canceled (or never created) by a cancel.</summary>
-    private readonly record struct FanOutResult(int Refused, int Canceled);
+    private readonly record struct FanOutResult(int Refused, int Canceled, IReadOnlyList<PublicationView>? Scheduled = null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: applying its change to the publications failed; the change stays recorded and is applied again")]
     private partial void LogFanOutFailed(Exception exception, string postId);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Calendar;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Limits;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Webhooks;
@@ -49,6 +51,9 @@ public sealed partial class PublicationGrain(
 
     /// <summary>Ticks due sooner than this also get an in-memory timer.</summary>
     private static readonly TimeSpan PreciseHorizon = TimeSpan.FromSeconds(5);
+
+    /// <summary>A publication scheduled further ahead than this is deactivated once scheduled (see <see cref="DropUnlessDueSoon"/>).</summary>
+    internal static readonly TimeSpan KeepActiveWithin = TimeSpan.FromMinutes(2);
 
     private IGrainTimer? _precise;
 
@@ -101,7 +106,20 @@ public sealed partial class PublicationGrain(
         };
         await SaveAsync();
         await ArmAsync(S.DueAt);
+        DropUnlessDueSoon();
         return View();
+    }
+
+    /// <summary>
+    /// A publication not due for a while gives its activation back as soon as it is scheduled: its due bucket wakes it
+    /// shortly ahead of time. A million posts planned over a month then hold no memory until they fall due.
+    /// </summary>
+    private void DropUnlessDueSoon()
+    {
+        if (S.DueAt - time.GetUtcNow() > KeepActiveWithin)
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public Task<PublicationView?> GetAsync() => Task.FromResult(Exists ? View() : null);
@@ -304,7 +322,7 @@ public sealed partial class PublicationGrain(
             LogAttemptFailed(S.PostId, S.AccountId, S.Attempts, report.Outcome.ErrorCategory ?? ErrorCategory.Transient, report.Outcome.Message ?? "");
         }
 
-        await ApplyAsync(transition);
+        await ApplyAsync(transition, report.Outcome.ErrorCategory == ErrorCategory.RateLimited ? DeferCause.PlatformRateLimit : DeferCause.Retry);
 
         // Recorded first, reported after: a limit grain that cannot take the report must not lose a known outcome.
         var blockedUntil = report.PlatformBlockedUntil
@@ -322,7 +340,7 @@ public sealed partial class PublicationGrain(
             return;
         }
 
-        await ApplyAsync(PublicationPolicy.OnReconcile(S, report, time.GetUtcNow(), Options));
+        await ApplyAsync(PublicationPolicy.OnReconcile(S, report, time.GetUtcNow(), Options), DeferCause.NotReceived);
     }
 
     public async Task SaveCheckpointAsync(string attemptId, string key, string value)
@@ -393,6 +411,11 @@ public sealed partial class PublicationGrain(
                 break;
 
             case TickAction.Start:
+                var due = S.Status == PublicationStatus.Deferred ? S.DeferredUntil ?? S.DueAt : S.DueAt;
+                PostNextTelemetry.DueLag.Record(Math.Max(0, (now - due).TotalSeconds), PostNextTelemetry.Platform(S.Platform));
+                Activity.Current?.SetTag(PostNextTelemetry.PostIdAttribute, S.PostId)
+                    .SetTag(PostNextTelemetry.PublicationIdAttribute, Key)
+                    .SetTag(PostNextTelemetry.AccountIdAttribute, S.AccountId);
                 await StartAsync();
                 break;
 
@@ -424,7 +447,7 @@ public sealed partial class PublicationGrain(
 
         if (!permit.Granted)
         {
-            await ApplyAsync(new Transition.Defer(permit.RetryAt ?? time.GetUtcNow() + Options.RetryBaseDelay, permit.Reason ?? "Waiting for a rate limit to clear."));
+            await ApplyAsync(new Transition.Defer(permit.RetryAt ?? time.GetUtcNow() + Options.RetryBaseDelay, permit.Reason ?? "Waiting for a rate limit to clear."), DeferCause.RateLimit);
             return;
         }
 
@@ -452,8 +475,8 @@ public sealed partial class PublicationGrain(
         return false;
     }
 
-    /// <summary>Persists a transition, then performs its side effects (reminder, webhook, metrics, account), each best effort.</summary>
-    private async Task ApplyAsync(Transition transition)
+    /// <summary>Persists a transition, then performs its side effects (reminder, webhook, metrics, account), each best effort. <paramref name="cause"/> names why a deferral happens (a metric tag).</summary>
+    private async Task ApplyAsync(Transition transition, DeferCause cause = DeferCause.Retry)
     {
         var now = time.GetUtcNow();
         switch (transition)
@@ -466,6 +489,8 @@ public sealed partial class PublicationGrain(
                 S.Error = null;
                 S.ReconcileAt = null;
                 await EmitFinalThenSaveAsync();
+                RecordCompleted("published", null);
+                PostNextTelemetry.PublishLateness.Record(Math.Max(0, (S.PublishedAt.Value - S.DueAt).TotalSeconds), PostNextTelemetry.Platform(S.Platform));
 
                 // The same write set the first metrics reading in the row; its due bucket wakes the tracking then.
                 await AfterAsync(() => armedBuckets.EnsureArmedAsync(S.PostId, S.AccountId, S.PublishedAt.Value + FirstReading));
@@ -478,6 +503,7 @@ public sealed partial class PublicationGrain(
                 S.DeferReason = defer.Reason;
                 S.ReconcileAt = null;
                 await SaveAsync();
+                RecordDeferral(cause);
                 await AfterAsync(EmitWebhookAsync);
                 await AfterAsync(() => ArmAsync(defer.Until));
                 break;
@@ -492,6 +518,7 @@ public sealed partial class PublicationGrain(
                 S.Error = new PublicationError(fail.Category, fail.Message);
                 S.ReconcileAt = null;
                 await EmitFinalThenSaveAsync();
+                RecordCompleted("failed", fail.Category);
                 Disarm();
                 await AfterAsync(LeaveRateLimitLinesAsync);
                 break;
@@ -523,8 +550,36 @@ public sealed partial class PublicationGrain(
                     LogSideEffectFailed(ex, Key);
                 }
 
-                await ApplyAsync(PublicationPolicy.AfterRefresh(account?.Status == AccountStatus.Connected, refresh.Message, now));
+                await ApplyAsync(PublicationPolicy.AfterRefresh(account?.Status == AccountStatus.Connected, refresh.Message, now), DeferCause.TokenRefreshed);
                 break;
+        }
+    }
+
+    private void RecordCompleted(string outcome, ErrorCategory? category)
+    {
+        var tags = new TagList { PostNextTelemetry.Platform(S.Platform), PostNextTelemetry.Outcome(outcome) };
+        if (category is { } error)
+        {
+            tags.Add(PostNextTelemetry.ErrorTypeTag, error.TagValue());
+        }
+
+        PostNextTelemetry.PublicationsCompleted.Add(1, tags);
+    }
+
+    /// <summary>Counts a deferral by its cause; those that lead to a new attempt after a failed one are retries too.</summary>
+    private void RecordDeferral(DeferCause cause)
+    {
+        PostNextTelemetry.Deferrals.Add(1, PostNextTelemetry.Platform(S.Platform), PostNextTelemetry.Reason(cause.TagValue()));
+        ErrorCategory? retryAfter = cause switch
+        {
+            DeferCause.Retry => ErrorCategory.Transient,
+            DeferCause.NotReceived => ErrorCategory.UnknownOutcome,
+            DeferCause.TokenRefreshed => ErrorCategory.Auth,
+            _ => null,
+        };
+        if (retryAfter is { } error)
+        {
+            PostNextTelemetry.Retries.Add(1, PostNextTelemetry.Platform(S.Platform), new KeyValuePair<string, object?>(PostNextTelemetry.ErrorTypeTag, error.TagValue()));
         }
     }
 

@@ -23,10 +23,17 @@ public sealed partial class DueBucketGrain(
 {
     private const string ReminderName = "due";
     private const int PageSize = 2_000;
-    private const int Parallelism = 64;
+    /// <summary>
+    /// Nudges in flight per bucket shard. Each loads a publication from PostgreSQL: eight shards × 8 keep 64 loads in
+    /// flight, well inside the connection pool (64 per shard exhausted it with 50,000 due and timed out state writes).
+    /// </summary>
+    private const int Parallelism = 8;
 
-    /// <summary>How long before its start a bucket opens.</summary>
-    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(30);
+    /// <summary>Pages one poll reads at most: 50,000 publications of one shard due within the lookahead.</summary>
+    private const int MaxPagesPerPoll = 25;
+
+    /// <summary>How long before its start a bucket opens: before its first publications enter the lookahead.</summary>
+    private TimeSpan Lead => Options.DueLookahead + TimeSpan.FromSeconds(20);
 
     /// <summary>What this activation already nudged, with the time it nudged it for (a publication moved to a new time is nudged again).</summary>
     private readonly Dictionary<(string Post, string Account), (DateTimeOffset WakeAt, DateTimeOffset NudgedAt)> _nudged = [];
@@ -121,30 +128,30 @@ public sealed partial class DueBucketGrain(
         {
             var now = time.GetUtcNow();
             var before = now + Options.DueLookahead < End ? now + Options.DueLookahead : End;
-            var due = await calendar.DueAsync(_shard, IsCurrent(now) ? null : _start, before, PageSize);
-            var fresh = due.Where(d => !_nudged.TryGetValue((d.PostId, d.AccountId), out var last)
-                                       || last.WakeAt != d.WakeAt
-                                       || (d.WakeAt <= now && last.NudgedAt < now - RenudgeAfter)).ToList();
-            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, TaskScheduler = TaskScheduler.Current }, async (entry, _) =>
+            var from = IsCurrent(now) ? (DateTimeOffset?)null : _start;
+            var seen = 0;
+            DueEntry? after = null;
+            for (var page = 0; page < MaxPagesPerPoll; page++)
             {
-                try
+                // Page after page: thousands due at one instant share one time, and the next page starts after the last key.
+                var due = await calendar.DueAsync(_shard, from, before, PageSize, after);
+                seen += due.Count;
+                await NudgeAsync(due, now);
+                if (due.Count < PageSize)
                 {
-                    await GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).NudgeAsync(entry.WakeAt);
-                    _nudged[(entry.PostId, entry.AccountId)] = (entry.WakeAt, now);
+                    break;
                 }
-                catch (Exception ex)
-                {
-                    LogNudgeFailed(entry.PostId, entry.AccountId, ex.Message);
-                }
-            });
 
-            if (_nudged.Count > 50_000)
+                after = due[^1];
+            }
+
+            if (_nudged.Count > 200_000)
             {
                 _nudged.Clear();
             }
 
             var readings = await WakeTrackingsAsync(now);
-            if (now >= End + Options.DuePollInterval && due.Count == 0 && readings == 0 && !IsCurrent(now))
+            if (now >= End + Options.DuePollInterval && seen == 0 && readings == 0 && !IsCurrent(now))
             {
                 // Past its time with nothing left: the reminder's next tick unregisters it.
                 _poll?.Dispose();
@@ -159,6 +166,26 @@ public sealed partial class DueBucketGrain(
         {
             _polling = false;
         }
+    }
+
+    /// <summary>Nudges the entries not nudged yet for their time (or still due well after their nudge).</summary>
+    private async Task NudgeAsync(IReadOnlyList<DueEntry> due, DateTimeOffset now)
+    {
+        var fresh = due.Where(d => !_nudged.TryGetValue((d.PostId, d.AccountId), out var last)
+                                   || last.WakeAt != d.WakeAt
+                                   || (d.WakeAt <= now && last.NudgedAt < now - RenudgeAfter)).ToList();
+        await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, TaskScheduler = TaskScheduler.Current }, async (entry, _) =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(entry.PostId, entry.AccountId)).NudgeAsync(entry.WakeAt);
+                _nudged[(entry.PostId, entry.AccountId)] = (entry.WakeAt, now);
+            }
+            catch (Exception ex)
+            {
+                LogNudgeFailed(entry.PostId, entry.AccountId, ex.Message);
+            }
+        });
     }
 
     /// <summary>Wakes the metrics trackings of this bucket whose reading is due now (one way each); returns how many are due.</summary>

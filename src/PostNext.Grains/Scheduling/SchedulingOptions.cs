@@ -48,8 +48,12 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan DueBucketSize { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How far ahead an open bucket loads the publications about to fall due (they then tick on their own timers).</summary>
-    public TimeSpan DueLookahead { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How far ahead an open bucket loads the publications about to fall due (they then tick on their own timers).
+    /// Publications scheduled further ahead hold no activation until then, so tens of thousands due at one instant must
+    /// all load within it: 30 s is room for about 50,000 on two cores.
+    /// </summary>
+    public TimeSpan DueLookahead { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often an open bucket reads the calendar index for what falls due next.</summary>
     public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Webhooks;
 using PostNext.Storage.Webhooks;
 
@@ -226,6 +227,7 @@ public sealed partial class WebhookDeliveryGrain(
         var result = await sender.SendAsync(target, delivery);
         var updated = Apply(delivery, result);
         await store.UpdateAsync(updated);
+        Record(updated, result);
         if (updated.Status == WebhookDeliveryStatus.Failed)
         {
             LogGaveUp(delivery.EventId, _webhookId, updated.AttemptCount, result.Attempt.Error);
@@ -271,6 +273,24 @@ public sealed partial class WebhookDeliveryGrain(
         }
 
         return false;
+    }
+
+    /// <summary>Delivery lag (event created to 2xx) and failed attempts by reason.</summary>
+    private void Record(WebhookDelivery updated, WebhookSendResult result)
+    {
+        if (result.Delivered)
+        {
+            PostNextTelemetry.WebhookDeliveryLag.Record(
+                Math.Max(0, ((updated.DeliveredAt ?? time.GetUtcNow()) - updated.CreatedAt).TotalSeconds),
+                new KeyValuePair<string, object?>(PostNextTelemetry.EventTypeTag, updated.EventType));
+            return;
+        }
+
+        var reason = updated.Status == WebhookDeliveryStatus.Failed ? "gave_up"
+            : result.Attempt.StatusCode is >= 500 ? "http_5xx"
+            : result.Attempt.StatusCode is not null ? "http_4xx"
+            : "unreachable";
+        PostNextTelemetry.WebhookDeliveryFailures.Add(1, PostNextTelemetry.Reason(reason));
     }
 
     private WebhookDelivery Apply(WebhookDelivery delivery, WebhookSendResult result)

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Webhooks;
 using PostNext.Platforms.Common;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Grains.Webhooks;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using PostNext.Platforms.Common;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Grains.Webhooks;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Platforms.Common;
 

@@ -170,16 +170,58 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         _ => new PlatformError(ErrorCategory.Auth, $"The platform refused the grant ({(int)status}): {Trim(body)}", null, (int)status),
     };
 
-    /// <summary>Sends a request with the account's bearer token.</summary>
-    protected async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken)
+    /// <summary>Sends a request with the account's bearer token, within <see cref="PlatformOptions.RequestTimeout"/>.</summary>
+    protected Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken) =>
+        SendTimedAsync(request, account.AccessToken, cancellationToken);
+
+    /// <summary>
+    /// The one way a connector calls its platform: the bearer token (when there is one) and
+    /// <see cref="PlatformOptions.RequestTimeout"/> for the whole call, body included. A call that did not answer in time —
+    /// by this timeout or the HTTP client's — surfaces as <see cref="TaskCanceledException"/>, which
+    /// <see cref="AttemptAsync"/> classifies as transient before the irreversible step and as an unknown outcome after it.
+    /// </summary>
+    protected async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? bearer, CancellationToken cancellationToken)
     {
-        if (account.AccessToken is { } token)
+        if (bearer is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Reveal());
         }
 
-        return await Http.SendAsync(request, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.RequestTimeout);
+        try
+        {
+            return await Http.SendAsync(request, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskCanceledException($"{Platform} did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {Options.RequestTimeout}.", ex);
+        }
     }
+
+    /// <summary>
+    /// Runs a reconciliation: whatever the platform answers that is not a finding — a classified error, a call that broke
+    /// off, an answer that cannot be read — means it could not tell, never "not found".
+    /// </summary>
+    protected async Task<ReconcileResult> ReconcileAsync(string what, Func<Task<ReconcileResult>> find)
+    {
+        try
+        {
+            return await find();
+        }
+        catch (PlatformException ex)
+        {
+            return ReconcileResult.Unknown($"{what} could not be read: {ex.Error.Message}");
+        }
+        catch (Exception ex) when (IsBrokenCall(ex))
+        {
+            return ReconcileResult.Unknown($"{what} could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>A call that broke off or an answer that could not be read (as opposed to a bug).</summary>
+    protected static bool IsBrokenCall(Exception ex) =>
+        ex is HttpRequestException or OperationCanceledException or TimeoutRejectedException or IOException or JsonException;
 
     /// <summary>Reads a JSON body, or throws the response classified into the taxonomy.</summary>
     protected async Task<JsonNode?> ReadOrThrowAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -232,7 +274,7 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         {
             return ex.Error.ToOutcome();
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutRejectedException or IOException or JsonException)
+        catch (Exception ex) when (IsBrokenCall(ex))
         {
             return irreversible.Reached
                 ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"The call to {Platform} broke off after the post may have been created: {ex.Message}")
@@ -252,7 +294,7 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         {
             return MetricsResult<T>.Failed(ex.Error);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TimeoutRejectedException or IOException or JsonException)
+        catch (Exception ex) when (IsBrokenCall(ex))
         {
             return MetricsResult<T>.Failed(new PlatformError(ErrorCategory.Transient, ex.Message));
         }

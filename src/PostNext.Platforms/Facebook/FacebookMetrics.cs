@@ -7,8 +7,9 @@ using PostNext.Platforms.Common;
 namespace PostNext.Platforms.Facebook;
 
 /// <summary>
-/// Post counts (<c>shares</c>, <c>comments.summary</c>, <c>reactions.summary</c>), reach from post insights
-/// (<c>post_total_media_view_unique</c>; video views from <c>video_insights</c>), and the Page's followers.
+/// Post counts (<c>shares</c>, <c>comments.summary</c>, <c>reactions.summary</c>), impressions from post insights
+/// (<c>post_media_view</c>, which replaced the retired <c>post_impressions</c>; <c>post_total_media_view_unique</c> is reach,
+/// unique viewers, and is not impressions), video views from <c>video_insights</c>, and the Page's followers.
 /// </summary>
 public sealed partial class FacebookConnector
 {
@@ -23,13 +24,13 @@ public sealed partial class FacebookConnector
             // Feed posts are "{page}_{post}"; a bare id is a video, which has no shares field and no insights edge.
             var isPost = id.Contains('_', StringComparison.Ordinal);
             var counts = await GetAsync(Graph(id, ("fields", isPost ? "shares," + CountFields : CountFields)), token, cancellationToken);
-            var reach = isPost ? await InsightAsync(Graph($"{id}/insights", ("metric", "post_total_media_view_unique")), token, cancellationToken) : null;
+            var impressions = isPost ? await InsightAsync(Graph($"{id}/insights", ("metric", "post_media_view")), token, cancellationToken) : null;
             var views = isPost ? null : await InsightAsync(Graph($"{id}/video_insights", ("metric", "total_video_views")), token, cancellationToken);
             return new PostMetrics(
                 Likes: Count(counts["reactions"]?["summary"]?["total_count"]),
                 Comments: Count(counts["comments"]?["summary"]?["total_count"]),
                 Shares: Count(counts["shares"]?["count"]),
-                Impressions: reach,
+                Impressions: impressions,
                 Views: views,
                 Saves: null,
                 ReadAt: Time.GetUtcNow());

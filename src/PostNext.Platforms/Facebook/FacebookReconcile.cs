@@ -19,7 +19,7 @@ public sealed partial class FacebookConnector
     /// </summary>
     public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        try
+        return await ReconcileAsync("Facebook's posts", async () =>
         {
             var token = RequireToken(request.Account);
             if (await FromCheckpointsAsync(request, token, cancellationToken) is { } known)
@@ -30,15 +30,7 @@ public sealed partial class FacebookConnector
             return FromUnixSeconds(request.Checkpoint(SentAtCheckpoint)) is { } sentAt
                 ? await SearchPageAsync(request, sentAt, token, cancellationToken)
                 : ReconcileResult.NotFound;
-        }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Error.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return ReconcileResult.Unknown($"Facebook could not be asked: {ex.Message}");
-        }
+        });
     }
 
     private async Task<ReconcileResult?> FromCheckpointsAsync(PublishRequest request, Secret token, CancellationToken cancellationToken)

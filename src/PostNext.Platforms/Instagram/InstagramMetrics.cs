@@ -7,7 +7,8 @@ namespace PostNext.Platforms.Instagram;
 
 /// <summary>
 /// Media insights (<c>views, reach, likes, comments, shares, saved</c>; impressions and plays are gone since v22.0) with
-/// the plain counts as a fallback, and the account's <c>followers_count</c>.
+/// the plain counts as a fallback, and the account's <c>followers_count</c>. <c>views</c> replaced impressions (every
+/// time the media was shown), so it is stored as impressions; <c>reach</c> counts unique accounts and is not.
 /// </summary>
 public sealed partial class InstagramConnector
 {
@@ -27,7 +28,7 @@ public sealed partial class InstagramConnector
                     Likes: values.GetValueOrDefault("likes") ?? 0,
                     Comments: values.GetValueOrDefault("comments") ?? 0,
                     Shares: values.GetValueOrDefault("shares") ?? 0,
-                    Impressions: values.GetValueOrDefault("reach"),
+                    Impressions: values.GetValueOrDefault("views"),
                     Views: values.GetValueOrDefault("views"),
                     Saves: values.GetValueOrDefault("saved"),
                     ReadAt: Time.GetUtcNow());

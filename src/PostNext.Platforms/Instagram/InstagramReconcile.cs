@@ -20,7 +20,7 @@ public sealed partial class InstagramConnector
     /// </summary>
     public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
-        try
+        return await ReconcileAsync("Instagram's container", async () =>
         {
             var token = RequireToken(request.Account);
             if (request.Checkpoint(ContainerCheckpoint) is not { } containerId)
@@ -37,15 +37,7 @@ public sealed partial class InstagramConnector
             return await FindPublishedMediaAsync(request, token, cancellationToken) is { } found
                 ? ReconcileResult.Found(found)
                 : ReconcileResult.Unknown($"Instagram: container {containerId} is published but its media is not listed yet.");
-        }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Error.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return ReconcileResult.Unknown($"Instagram could not be asked: {ex.Message}");
-        }
+        });
     }
 
     /// <summary>The account's recent media since media_publish was sent, matched on the caption.</summary>

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
@@ -32,9 +31,11 @@ public sealed partial class LinkedInConnector(
     public const string DefaultApiVersion = "202601";
 
     /// <summary>
-    /// The real LinkedIn endpoints. Scopes: sign-in (openid profile → /v2/userinfo), member posting, and the member
-    /// analytics the metrics read (r_member_postAnalytics, r_member_profileAnalytics; Community Management product).
-    /// An app without those products sets PostNext:Platforms:linkedin:Scopes to what it has.
+    /// The real LinkedIn endpoints. Scopes: sign-in (openid profile → /v2/userinfo) and member posting (w_member_social),
+    /// which every app gets with the "Share on LinkedIn" and "Sign In with LinkedIn" products. The analytics scopes
+    /// (r_member_postAnalytics, r_member_profileAnalytics) belong to the Community Management API, which LinkedIn grants
+    /// to vetted organisations only: an app that has it adds them to PostNext:Platforms:linkedin:Scopes, and without them
+    /// metrics are simply not read.
     /// </summary>
     public static PlatformOptions Defaults => new()
     {
@@ -42,7 +43,7 @@ public sealed partial class LinkedInConnector(
         AuthorizeUrl = new Uri("https://www.linkedin.com/oauth/v2/authorization"),
         TokenUrl = new Uri("https://www.linkedin.com/oauth/v2/accessToken"),
         RevokeUrl = new Uri("https://www.linkedin.com/oauth/v2/revoke"),
-        Scopes = ["openid", "profile", "w_member_social", "r_member_postAnalytics", "r_member_profileAnalytics"],
+        Scopes = ["openid", "profile", "w_member_social"],
         ApiVersion = DefaultApiVersion,
     };
 
@@ -76,7 +77,7 @@ public sealed partial class LinkedInConnector(
     }
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(irreversible => TimeoutsAsTransport(async () =>
+        AttemptAsync(async irreversible =>
         {
             var author = request.Account.ExternalId;
             var (content, urns) = await UploadMediaAsync(request, cancellationToken);
@@ -108,12 +109,16 @@ public sealed partial class LinkedInConnector(
             using var message = Rest(HttpMethod.Post, "rest/posts", body);
             irreversible.Reach();
             using var response = await SendAsync(message, request.Account, cancellationToken);
-            await ReadCreateAsync(response, cancellationToken);
+            if (await ReadCreateAsync(response, sentBefore: request.Checkpoint(CreateSentCheckpoint) is not null, cancellationToken) is { } earlier)
+            {
+                return PublishOutcome.Success(earlier, Permalink(earlier), Time.GetUtcNow());
+            }
+
             var urn = response.Headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : null;
             return string.IsNullOrEmpty(urn)
                 ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "LinkedIn accepted the post but sent no x-restli-id.")
                 : PublishOutcome.Success(urn, Permalink(urn), Time.GetUtcNow());
-        }));
+        });
 
     /// <summary>Documented as https://www.linkedin.com/feed/update/{urn}.</summary>
     public static string Permalink(string urn) => "https://www.linkedin.com/feed/update/" + urn;
@@ -144,16 +149,25 @@ public sealed partial class LinkedInConnector(
         }
     }
 
-    /// <summary>Reads the create's answer. Only a 503 says the create was not processed; another 5xx may hide a created post.</summary>
-    private async Task ReadCreateAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the create's answer. Only a 503 says the create was not processed; another 5xx may hide a created post.
+    /// A DUPLICATE_POST answer names the post it duplicates: when an earlier attempt of this publication already sent its
+    /// create, that post is the earlier attempt's, and its URN is returned as this publication's post.
+    /// </summary>
+    private async Task<string?> ReadCreateAsync(HttpResponseMessage response, bool sentBefore, CancellationToken cancellationToken)
     {
         try
         {
             await ReadOrThrowAsync(response, cancellationToken);
+            return null;
         }
         catch (PlatformException ex) when (ex.Error is { Category: ErrorCategory.Transient, HttpStatus: >= 500 and not 503 })
         {
             throw new PlatformException(ex.Error with { Category = ErrorCategory.UnknownOutcome });
+        }
+        catch (PlatformException ex) when (sentBefore && ex.Error.Category == ErrorCategory.Duplicate && LinkedInErrors.DuplicateOf(ex.Error.Message) is { } earlier)
+        {
+            return earlier;
         }
     }
 
@@ -161,22 +175,6 @@ public sealed partial class LinkedInConnector(
     private static string Encoded(string urn) => Uri.EscapeDataString(urn);
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>
-    /// The HTTP client's timeout (a Polly strategy) throws <see cref="TimeoutRejectedException"/>, which the shared attempt
-    /// bracket does not know; it is rethrown as the cancellation a broken call produces, so it is classified like one.
-    /// </summary>
-    private static async Task<T> TimeoutsAsTransport<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new TaskCanceledException($"LinkedIn did not answer in time: {ex.Message}", new TimeoutException(ex.Message, ex));
-        }
-    }
 
     private static long? Number(JsonNode? node) =>
         node is JsonValue value && (value.TryGetValue<long>(out var n) || (value.TryGetValue<string>(out var s) &&

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using PostNext.Abstractions.Posts;
 using PostNext.Platforms.Common;
@@ -10,7 +11,7 @@ namespace PostNext.Platforms.LinkedIn;
 /// <c>{"status":401,"serviceErrorCode":65601,"code":"REVOKED_ACCESS_TOKEN","message":"…"}</c>; validation errors add
 /// <c>errorDetails.inputErrors[].code</c> (e.g. DUPLICATE_POST).
 /// </summary>
-internal static class LinkedInErrors
+internal static partial class LinkedInErrors
 {
     /// <summary>The classified error, or null to leave it to the shared HTTP rules (5xx/408 transient).</summary>
     public static PlatformError? Classify(HttpResponseMessage response, string body, DateTimeOffset now)
@@ -37,13 +38,25 @@ internal static class LinkedInErrors
             case 403 when error.Code is "ACCESS_DENIED" || Has(error.Message, "permission"):
                 // The token lacks a permission (scope or product): reconnecting with it is the fix.
                 return new PlatformError(ErrorCategory.Auth, message, null, status, code);
+            case 426:
+                // NONEXISTENT_VERSION: the LinkedIn-Version this installation sends was retired. Every call fails the
+                // same way until an operator configures a current version; the post itself is fine.
+                return new PlatformError(ErrorCategory.Configuration,
+                    $"LinkedIn retired the API version this installation sends; set PostNext:Platforms:linkedin:ApiVersion to a current " +
+                    $"version (YYYYMM, see LinkedIn's API versioning page). {message}", null, status, code ?? "NONEXISTENT_VERSION");
             case >= 400 and < 500 and not 408:
-                // Includes 426 NONEXISTENT_VERSION: the configured LinkedIn-Version was sunset; the message names it.
                 return new PlatformError(ErrorCategory.InvalidContent, message, null, status, error.InputCodes.FirstOrDefault() ?? code);
             default:
                 return null;
         }
     }
+
+    /// <summary>The post a DUPLICATE_POST answer names ("Content is a duplicate of urn:li:share:…"), when it names one.</summary>
+    public static string? DuplicateOf(string message) =>
+        DuplicateUrn().Match(message) is { Success: true } match ? match.Value : null;
+
+    [GeneratedRegex(@"urn:li:(?:share|ugcPost):\d+")]
+    private static partial Regex DuplicateUrn();
 
     public static DateTimeOffset NextUtcMidnight(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
 

@@ -10,36 +10,39 @@ namespace PostNext.Platforms.LinkedIn;
 /// IMPRESSION / REACTION / COMMENT / RESHARE; scope r_member_postAnalytics) — chosen over <c>socialActions</c>, which needs
 /// the restricted r_member_social for members and has no impressions. An organization's post:
 /// <c>organizationalEntityShareStatistics</c> (lifetime totals). Followers: <c>memberFollowersCount?q=me</c> for a member
-/// (r_member_profileAnalytics); for an organization <c>networkSizes</c> (COMPANY_FOLLOWED_BY_COMPANY), the total that the
-/// follower-statistics facets do not give.
+/// (r_member_profileAnalytics); for an organization <c>networkSizes</c> (COMPANY_FOLLOWED_BY_MEMBER: the members who follow the
+/// page), the total that the follower-statistics facets do not give. The member analytics scopes come with the Community
+/// Management API only: without them LinkedIn answers 403 and the metrics are reported as not available (nothing is retried).
 /// </summary>
 public sealed partial class LinkedInConnector
 {
     private static readonly string[] MemberQueries = ["IMPRESSION", "REACTION", "COMMENT", "RESHARE"];
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(() => IsOrganization(request.Account.ExternalId)
+        ReadMetricsAsync(() => IsOrganization(request.Account.ExternalId)
             ? OrganizationPostAsync(request, cancellationToken)
-            : MemberPostAsync(request, cancellationToken)));
+            : WithoutAnalyticsScope(() => MemberPostAsync(request, cancellationToken), "r_member_postAnalytics", "post metrics"));
 
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(async () =>
+        ReadMetricsAsync(async () =>
         {
             long? followers;
             if (IsOrganization(account.ExternalId))
             {
                 var size = await SendRestAsync(
-                    Rest(HttpMethod.Get, $"rest/networkSizes/{Encoded(account.ExternalId)}?edgeType=COMPANY_FOLLOWED_BY_COMPANY"), account, cancellationToken);
+                    Rest(HttpMethod.Get, $"rest/networkSizes/{Encoded(account.ExternalId)}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"), account, cancellationToken);
                 followers = Number(size?["firstDegreeSize"]);
             }
             else
             {
-                var count = await SendRestAsync(Rest(HttpMethod.Get, "rest/memberFollowersCount?q=me", finder: true), account, cancellationToken);
+                var count = await WithoutAnalyticsScope(
+                    () => SendRestAsync(Rest(HttpMethod.Get, "rest/memberFollowersCount?q=me", finder: true), account, cancellationToken),
+                    "r_member_profileAnalytics", "follower count");
                 followers = Number(count?["elements"]?[0]?["memberFollowersCount"]);
             }
 
             return new AccountMetrics(followers ?? throw Missing("follower count"), null, null, Time.GetUtcNow());
-        }));
+        });
 
     private async Task<PostMetrics> MemberPostAsync(PostMetricsRequest request, CancellationToken cancellationToken)
     {
@@ -71,6 +74,24 @@ public sealed partial class LinkedInConnector
             Views: null,
             Saves: null,
             ReadAt: Time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// A member analytics read; LinkedIn's 403 "Not enough permissions to access: …" (the app lacks the Community
+    /// Management scope, as opposed to a post that is not the member's) becomes "not available",
+    /// which the metrics tracking takes as final instead of asking again every time.
+    /// </summary>
+    private static async Task<T> WithoutAnalyticsScope<T>(Func<Task<T>> read, string scope, string what)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (PlatformException ex) when (ex.Error.HttpStatus == 403 && ex.Error.Message.Contains("Not enough permissions to access", StringComparison.Ordinal))
+        {
+            throw new NotSupportedException(
+                $"LinkedIn's member {what} need the {scope} scope (Community Management API), which this app was not granted: {ex.Error.Message}", ex);
+        }
     }
 
     private static bool IsOrganization(string urn) =>

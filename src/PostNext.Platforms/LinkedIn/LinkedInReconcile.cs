@@ -8,9 +8,12 @@ namespace PostNext.Platforms.LinkedIn;
 
 /// <summary>
 /// An unknown outcome is settled on the author's posts (<c>GET /rest/posts?q=author</c>, newest created first) from the
-/// moment the create was sent: a post with the same commentary or the same uploaded media is the attempt's. Listing a
-/// member's posts needs r_member_social (restricted) and an organization's r_organization_social; without it LinkedIn
-/// answers 403 and the outcome stays unknown.
+/// moment the create was sent: a post with the same commentary or the same uploaded media is the attempt's. Listing
+/// posts needs r_organization_social for an organization (part of the organization scopes) and the restricted
+/// r_member_social for a member, which LinkedIn grants to partners only: a member's posts are listed only when the app
+/// is configured with that scope, and otherwise LinkedIn offers no way to ask, so the outcome stays unknown for a person
+/// to check. A later create of the same publication that LinkedIn refuses as DUPLICATE_POST names the earlier attempt's
+/// post, which is then taken as this publication's (see <c>ReadCreateAsync</c>).
 /// </summary>
 public sealed partial class LinkedInConnector
 {
@@ -19,6 +22,9 @@ public sealed partial class LinkedInConnector
     private const int PageSize = 20;
 
     private const int MaxPages = 5;
+
+    /// <summary>The restricted scope that lets an app list a member's posts.</summary>
+    public const string MemberPostsScope = "r_member_social";
 
     public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
@@ -29,18 +35,13 @@ public sealed partial class LinkedInConnector
             return ReconcileResult.NotFound; // The journal is kept and the create was never sent.
         }
 
-        try
+        if (!IsOrganization(request.Account.ExternalId) && !Options.Scopes.Contains(MemberPostsScope, StringComparer.Ordinal))
         {
-            return await TimeoutsAsTransport(() => SearchPostsAsync(request, sentAt, cancellationToken));
+            return ReconcileResult.Unknown(
+                $"LinkedIn lists a member's posts only to apps granted the restricted {MemberPostsScope} scope; check the member's profile for the post.");
         }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"LinkedIn's posts could not be read: {ex.Message}");
-        }
+
+        return await ReconcileAsync("LinkedIn's posts", () => SearchPostsAsync(request, sentAt, cancellationToken));
     }
 
     private async Task<ReconcileResult> SearchPostsAsync(PublishRequest request, DateTimeOffset? sentAt, CancellationToken cancellationToken)

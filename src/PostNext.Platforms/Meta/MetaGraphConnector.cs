@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
 using PostNext.Platforms.Common;
@@ -52,34 +51,22 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
     /// JSON object or throws the classified error. A timeout surfaces as <see cref="TaskCanceledException"/>, which
     /// <see cref="PlatformConnectorBase.AttemptAsync"/> turns into transient (before the create) or unknown outcome (after).
     /// </summary>
-    protected Task<JsonObject> SendGraphAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken)
-    {
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-        }
+    protected Task<JsonObject> SendGraphAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken) =>
+        CallAsync(request, token, async (response, ct) => await ReadOrThrowAsync(response, ct) as JsonObject ?? [], cancellationToken);
 
-        return CallAsync(request, async (response, ct) => await ReadOrThrowAsync(response, ct) as JsonObject ?? [], cancellationToken);
-    }
+    /// <summary>Sends a request without a token (token endpoints) and reads its answer.</summary>
+    protected Task<T> CallAsync<T>(
+        HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        CallAsync(request, null, read, cancellationToken);
 
-    /// <summary>Sends a request and reads its answer within <see cref="PlatformOptions.RequestTimeout"/>.</summary>
-    protected async Task<T> CallAsync<T>(
-        HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    /// <summary>Sends a request through the connector base's timed send and reads its answer.</summary>
+    private async Task<T> CallAsync<T>(
+        HttpRequestMessage request, Secret? token, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         using (request)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Options.RequestTimeout);
-            try
-            {
-                using var response = await Http.SendAsync(request, timeout.Token);
-                return await read(response, timeout.Token);
-            }
-            catch (TimeoutRejectedException ex)
-            {
-                // The shared pipeline's timeout: the same thing as ours, a call that did not answer in time.
-                throw new TaskCanceledException($"{Platform} did not answer within {Options.RequestTimeout}.", ex);
-            }
+            using var response = await SendTimedAsync(request, token, cancellationToken);
+            return await read(response, cancellationToken);
         }
     }
 

@@ -27,6 +27,9 @@ public sealed partial class TikTokConnector(
     /// <summary>Saved as soon as init answers: the handle of the post request for status fetch.</summary>
     public const string PublishIdCheckpoint = "tiktok.publish_id";
 
+    /// <summary>Target option: the privacy level the creator chose for this post (one of creator_info's privacy_level_options).</summary>
+    public const string PrivacyOption = "tiktok.privacy_level";
+
     /// <summary>The real TikTok endpoints (overlaid by <c>PostNext:Platforms:tiktok</c>).</summary>
     public static PlatformOptions Defaults => new()
     {
@@ -99,8 +102,9 @@ public sealed partial class TikTokConnector(
         var account = request.Account;
         var creator = TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), cancellationToken))["data"]);
 
-        // PostContent carries no privacy choice yet, so nothing is requested: the post goes out as SELF_ONLY when offered.
-        var privacy = TikTokPrivacy.Choose(requested: null, creator.PrivacyOptions);
+        // TikTok's content-sharing guidelines: the creator chooses the privacy level from what creator_info offers; it is
+        // never chosen for them. Checked before anything is created.
+        var privacy = TikTokPrivacy.Choose(request.Option(PrivacyOption), creator.PrivacyOptions);
 
         string publishId;
         if (post.IsVideo)
@@ -143,16 +147,16 @@ public sealed partial class TikTokConnector(
                 : ReconcileResult.Unknown("TikTok's answer to the photo init was lost, so there is no publish_id to check; look at the account's profile.");
         }
 
-        TikTokStatus status;
-        try
+        return await ReconcileAsync($"TikTok's status of {publishId}", async () =>
         {
-            status = await FetchStatusAsync(request.Account, publishId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"TikTok's status of {publishId} could not be read: {ex.Message}");
-        }
+            var status = await FetchStatusAsync(request.Account, publishId, cancellationToken);
+            return Judge(request, init, publishId, status);
+        });
+    }
 
+    /// <summary>What a publish's status says about the attempt (see <see cref="FindPublicationAsync"/>).</summary>
+    private ReconcileResult Judge(PublishRequest request, string? init, string publishId, TikTokStatus status)
+    {
         var expectedBytes = init is not null && init.StartsWith("video:", StringComparison.Ordinal) && long.TryParse(init.AsSpan(6), out var size) ? size : (long?)null;
         return status switch
         {
@@ -197,12 +201,7 @@ public sealed partial class TikTokConnector(
     private async Task<JsonObject> CallAsync(HttpMethod method, Uri url, Secret? token, HttpContent? content, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-        }
-
-        using var response = await SendTimedAsync(request, cancellationToken);
+        using var response = await SendTimedAsync(request, token, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode || TikTokErrors.ErrorCode(body) is not null)
         {
@@ -210,20 +209,6 @@ public sealed partial class TikTokConnector(
         }
 
         return JsonNode.Parse(body) as JsonObject ?? throw new JsonException("TikTok answered with no JSON object.");
-    }
-
-    private async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.RequestTimeout);
-        try
-        {
-            return await Http.SendAsync(request, timeout.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TaskCanceledException($"TikTok did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {Options.RequestTimeout}.", ex);
-        }
     }
 
     /// <summary>Joins a relative path onto the configured API base, whether or not the base ends in '/'.</summary>

@@ -26,7 +26,7 @@ public sealed partial class TikTokConnector
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             request.Content.Headers.ContentRange = new ContentRangeHeaderValue(first, first + length - 1, plan.VideoSize);
-            using var response = await SendTimedAsync(request, cancellationToken);
+            using var response = await SendTimedAsync(request, null, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 continue;

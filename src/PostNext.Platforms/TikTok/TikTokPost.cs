@@ -104,9 +104,10 @@ internal sealed record TikTokCreator(IReadOnlyList<string> PrivacyOptions, bool 
 }
 
 /// <summary>
-/// The privacy level to post with. TikTok's UX rules forbid a silent public default, and unaudited apps may only post
-/// privately, so the choice is: the requested level when the creator offers it; otherwise the most private level on offer
-/// (SELF_ONLY whenever it is offered — which is also what happens with no request at all).
+/// The privacy level to post with. TikTok's content-sharing guidelines require the creator to choose it from the levels
+/// <c>creator_info</c> offers, with no default chosen for them (and an unaudited app may post SELF_ONLY only). So the
+/// level is the creator's request when it is on offer; no request, or one not on offer, refuses the post before anything
+/// is created, naming the levels on offer.
 /// </summary>
 public static class TikTokPrivacy
 {
@@ -117,15 +118,24 @@ public static class TikTokPrivacy
 
     public static string Choose(string? requested, IReadOnlyCollection<string> options)
     {
-        if (requested is not null && options.Contains(requested, StringComparer.Ordinal))
+        if (options.Count == 0)
         {
-            return requested;
+            throw Refused("TikTok offers this creator no privacy level to post with.");
         }
 
-        return MostPrivateFirst.FirstOrDefault(level => options.Contains(level, StringComparer.Ordinal))
-               ?? options.FirstOrDefault()
-               ?? throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, "TikTok offers this creator no privacy level to post with."));
+        var offered = string.Join(", ", options);
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            throw Refused($"TikTok requires the creator to choose who can see each post ({offered}); this post names no privacy level, and PostNext does not choose one for the creator.");
+        }
+
+        return options.Contains(requested, StringComparer.Ordinal)
+            ? requested
+            : throw Refused($"TikTok does not offer this creator the privacy level {requested}; choose one of {offered}.");
     }
+
+    private static PlatformException Refused(string message) =>
+        new(new PlatformError(ErrorCategory.InvalidContent, message, null, null, "privacy_level_option_mismatch"));
 }
 
 /// <summary>

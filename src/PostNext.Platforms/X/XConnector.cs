@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Polly.Timeout;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
@@ -88,7 +87,7 @@ public sealed partial class XConnector(
     }
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(irreversible => TimeoutsAsTransport(async () =>
+        AttemptAsync(async irreversible =>
         {
             var mediaIds = await UploadMediaAsync(request, cancellationToken);
             if (mediaIds.Count > 0)
@@ -115,7 +114,7 @@ public sealed partial class XConnector(
             var id = created?["data"]?["id"]?.GetValue<string>() ?? throw new PlatformException(new PlatformError(
                 ErrorCategory.UnknownOutcome, "X accepted the post but its answer carried no id.", null, (int)response.StatusCode));
             return PublishOutcome.Success(id, Permalink(request.Account.Handle, id), Time.GetUtcNow());
-        }));
+        });
 
     /// <summary>Documented as https://x.com/{username}/status/{id}; without a handle, X's handle-less form.</summary>
     public static string Permalink(string? handle, string id) => string.IsNullOrWhiteSpace(handle)
@@ -190,22 +189,6 @@ public sealed partial class XConnector(
     }
 
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-    /// <summary>
-    /// The HTTP client's timeout (a Polly strategy) throws <see cref="TimeoutRejectedException"/>, which the shared attempt
-    /// bracket does not know; it is rethrown as the cancellation a broken call produces, so it is classified like one.
-    /// </summary>
-    private static async Task<T> TimeoutsAsTransport<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new TaskCanceledException($"X did not answer in time: {ex.Message}", new TimeoutException(ex.Message, ex));
-        }
-    }
 
     private static long? Number(JsonNode? node) =>
         node is JsonValue value && (value.TryGetValue<long>(out var n) || (value.TryGetValue<string>(out var s) &&

@@ -14,6 +14,9 @@ internal static class XErrors
     /// <summary>A 15-minute window is X's usual rate-limit period; used when a 429 carries no reset header.</summary>
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a post waits before trying again when the app's credits were used up (402 carries no reset).</summary>
+    public static readonly TimeSpan CreditsRetryInterval = TimeSpan.FromHours(1);
+
     /// <summary>Legacy codes: 32/89/215 bad credentials, 64/326 suspended or locked account.</summary>
     private static readonly int[] AuthCodes = [32, 64, 89, 215, 326];
 
@@ -31,6 +34,15 @@ internal static class XErrors
             var headers = RateLimitHeaders.Read(response.Headers, now);
             var until = headers?.BlockedUntil ?? headers?.ResetAt ?? (capped ? PeriodEnd(problem.Period, now) : now + DefaultWindow);
             return new PlatformError(ErrorCategory.RateLimited, message, until, status, capped ? "usage-capped" : "rate-limited");
+        }
+
+        if (status == 402)
+        {
+            // Pay-per-use: the app's prepaid credits are spent. Nothing is wrong with the post; it can go out once the
+            // credits are topped up in the X developer console, so it waits like a limit rather than failing.
+            return new PlatformError(ErrorCategory.RateLimited,
+                $"X refused the call because the app's API credits are used up (402); top them up in the X developer console. {message}",
+                now + CreditsRetryInterval, status, "credits-exhausted");
         }
 
         if ((status == 403 && Has(text, "duplicate content")) || problem.Codes.Contains(187))

@@ -13,7 +13,7 @@ namespace PostNext.Platforms.X;
 public sealed partial class XConnector
 {
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(async () =>
+        ReadMetricsAsync(async () =>
         {
             var json = await GetAsync(
                 $"2/tweets/{Uri.EscapeDataString(request.ExternalId)}?tweet.fields=public_metrics&expansions=attachments.media_keys&media.fields=public_metrics",
@@ -31,10 +31,10 @@ public sealed partial class XConnector
                 Views: views.Count == 0 ? null : views.Sum(),
                 Saves: Number(metrics["bookmark_count"]),
                 ReadAt: Time.GetUtcNow());
-        }));
+        });
 
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(() => TimeoutsAsTransport(async () =>
+        ReadMetricsAsync(async () =>
         {
             var json = await GetAsync("2/users/me?user.fields=public_metrics", account, cancellationToken);
             var metrics = json?["data"]?["public_metrics"] ?? throw NotFound(json, account.ExternalId);
@@ -43,7 +43,7 @@ public sealed partial class XConnector
                 Following: Number(metrics["following_count"]),
                 Posts: Number(metrics["tweet_count"]),
                 ReadAt: Time.GetUtcNow());
-        }));
+        });
 
     /// <summary>X answers 200 with only <c>errors</c> (resource-not-found) for a deleted or unknown post.</summary>
     private static PlatformException NotFound(JsonNode? json, string id) => new(new PlatformError(

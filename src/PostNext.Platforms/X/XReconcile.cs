@@ -12,7 +12,10 @@ namespace PostNext.Platforms.X;
 /// <summary>
 /// X has no idempotency key, so an unknown outcome is settled on the user's own timeline
 /// (<c>GET /2/users/{id}/tweets</c>) from the moment the create was sent: a post with the same media ids, or the same
-/// text once X's rewriting (t.co links, HTML entities) is undone, is the one the attempt created.
+/// text once X's rewriting (t.co links, HTML entities) is undone, is the one the attempt created. A post longer than 280
+/// comes back cut short in <c>text</c> with its whole text in <c>note_tweet.text</c>, which is what is compared then.
+/// A post is not on the timeline the moment it is created, so "not found" is answered only once
+/// <see cref="TimelineVisibilityGrace"/> has passed since the create was sent; before that X cannot tell yet.
 /// </summary>
 public sealed partial class XConnector
 {
@@ -21,6 +24,9 @@ public sealed partial class XConnector
 
     /// <summary>Timeline pages read at most (100 posts each) before the answer is "could not tell".</summary>
     private const int MaxPages = 5;
+
+    /// <summary>How long after its create a post may take to show on the author's timeline.</summary>
+    public static readonly TimeSpan TimelineVisibilityGrace = TimeSpan.FromMinutes(5);
 
     public override async Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken)
     {
@@ -32,24 +38,13 @@ public sealed partial class XConnector
         }
 
         var mediaIds = request.Checkpoint(MediaIdsCheckpoint)?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        try
-        {
-            return await TimeoutsAsTransport(() => SearchTimelineAsync(request, sentAt, mediaIds, cancellationToken));
-        }
-        catch (PlatformException ex)
-        {
-            return ReconcileResult.Unknown(ex.Message);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"X's timeline could not be read: {ex.Message}");
-        }
+        return await ReconcileAsync("X's timeline", () => SearchTimelineAsync(request, sentAt, mediaIds, cancellationToken));
     }
 
     private async Task<ReconcileResult> SearchTimelineAsync(
         PublishRequest request, DateTimeOffset? sentAt, IReadOnlyCollection<string> mediaIds, CancellationToken cancellationToken)
     {
-        var query = "max_results=100&tweet.fields=created_at,attachments&exclude=retweets,replies";
+        var query = "max_results=100&tweet.fields=created_at,attachments,note_tweet&exclude=retweets,replies";
         if (sentAt is { } at)
         {
             query += "&start_time=" + Uri.EscapeDataString((at - ClockSkew).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
@@ -75,9 +70,13 @@ public sealed partial class XConnector
             next = json?["meta"]?["next_token"]?.ToString();
             if (next is null)
             {
-                return sentAt is null
-                    ? ReconcileResult.Unknown("No checkpoint says when the post was sent, and it is not among the recent posts.")
-                    : ReconcileResult.NotFound;
+                return sentAt switch
+                {
+                    null => ReconcileResult.Unknown("No checkpoint says when the post was sent, and it is not among the recent posts."),
+                    { } sent when Time.GetUtcNow() < sent + TimelineVisibilityGrace => ReconcileResult.Unknown(
+                        $"The post is not on the timeline yet, but X may take up to {TimelineVisibilityGrace.TotalMinutes:0} minutes to show it."),
+                    _ => ReconcileResult.NotFound,
+                };
             }
         }
 
@@ -96,7 +95,8 @@ public sealed partial class XConnector
         }
 
         var expected = Comparable(text);
-        return expected.Length > 0 && expected == Comparable(tweet["text"]?.ToString() ?? "");
+        var shown = tweet["note_tweet"]?["text"]?.ToString() ?? tweet["text"]?.ToString() ?? "";
+        return expected.Length > 0 && expected == Comparable(shown);
     }
 
     /// <summary>The text as X would echo it, made comparable: entities decoded, links (rewritten to t.co) dropped, spaces collapsed.</summary>

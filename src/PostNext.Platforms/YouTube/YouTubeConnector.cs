@@ -100,7 +100,8 @@ public sealed partial class YouTubeConnector(
         var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
                                ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);
         var resource = state.Video ?? await UploadAsync(request.Account, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
-        return Finished(resource);
+        var uploaded = Finished(resource);
+        return uploaded.Succeeded ? await AwaitProcessedAsync(request.Account, uploaded, cancellationToken) : uploaded;
     });
 
     /// <summary>
@@ -120,7 +121,7 @@ public sealed partial class YouTubeConnector(
             return ReconcileResult.Unknown("The upload session was saved without its size, so it cannot be probed.");
         }
 
-        try
+        return await ReconcileAsync("The upload session", async () =>
         {
             var state = await ProbeAsync(request.Account, new Uri(session), total, cancellationToken);
             if (state.Video is null)
@@ -129,12 +130,19 @@ public sealed partial class YouTubeConnector(
             }
 
             var outcome = Finished(state.Video);
-            return outcome.Succeeded ? ReconcileResult.Found(outcome) : ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
-        }
-        catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or IOException or JsonException)
-        {
-            return ReconcileResult.Unknown($"The upload session could not be probed: {ex.Message}");
-        }
+            if (!outcome.Succeeded)
+            {
+                return ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
+            }
+
+            var processing = await ProcessingAsync(request.Account, outcome.ExternalId!, cancellationToken);
+            return processing switch
+            {
+                { State: VideoProcessing.Processed } => ReconcileResult.Found(outcome),
+                { Failure: { } failure } => ReconcileResult.Unknown(failure.Message ?? "YouTube refused the uploaded video."),
+                _ => ReconcileResult.Unknown($"YouTube is still processing video {outcome.ExternalId}."),
+            };
+        });
     }
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
@@ -171,26 +179,6 @@ public sealed partial class YouTubeConnector(
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await SendTimedAsync(request, token, cancellationToken);
         return await ReadOrThrowAsync(response, cancellationToken) as JsonObject ?? throw new JsonException("YouTube answered with no JSON object.");
-    }
-
-    /// <summary>One call within <see cref="PlatformOptions.RequestTimeout"/>; a timeout surfaces as <see cref="TaskCanceledException"/>.</summary>
-    private async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken)
-    {
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Reveal());
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.RequestTimeout);
-        try
-        {
-            return await Http.SendAsync(request, timeout.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or Polly.Timeout.TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TaskCanceledException($"YouTube did not answer {request.Method} {request.RequestUri?.AbsolutePath} within {Options.RequestTimeout}.", ex);
-        }
     }
 
     /// <summary>Joins a relative path onto a configured base, whether or not the base ends in '/'.</summary>

@@ -33,6 +33,12 @@ public sealed class ClusterSettings
 
     /// <summary>The address other silos and clients use to reach this silo; default: the first non-loopback address (loopback in embedded mode).</summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// Cluster mode on Kubernetes: Orleans' Kubernetes hosting reads the pod's name, namespace and IP (downward API)
+    /// and watches the namespace's pods, so a silo whose pod is gone is declared dead at once (deploy/k8s).
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }
 
 /// <summary>The Orleans Dashboard under <c>PostNext:Dashboard</c>.</summary>

@@ -69,11 +69,20 @@ public static class SiloConfiguration
             else
             {
                 ConfigureCluster(silo, settings.Cluster, RunModes.ConnectionString(configuration)!);
+                if (settings.Cluster.Kubernetes)
+                {
+                    // Pod name, namespace and IP from the downward API (POD_NAME, POD_NAMESPACE, POD_IP; the cluster
+                    // and service ids from ORLEANS_CLUSTER_ID / ORLEANS_SERVICE_ID), and a watch on the namespace's pods.
+                    silo.UseKubernetesHosting();
+                }
             }
 
+            // Grain calls carry the caller's trace (W3C trace context); spans are made only when someone listens.
+            silo.AddActivityPropagation();
             silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
+            ReadGrainStateIntoNewObjects(silo);
             silo.AddStartupTask(PostNext.Grains.Scheduling.SweeperStartup.StartInBackground);
         });
 
@@ -92,6 +101,15 @@ public static class SiloConfiguration
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = scheduling.ReminderPeriod);
         }
     }
+
+    /// <summary>
+    /// Grain state is stored as JSON (Json.NET). Its default fills a property's existing object in place: a state whose
+    /// default is a shared instance (a post's empty content) had that one instance overwritten by every read, and every
+    /// state read from storage then showed the content read last, across workspaces. Read objects are always new.
+    /// </summary>
+    private static void ReadGrainStateIntoNewObjects(ISiloBuilder silo) =>
+        silo.Services.Configure<Orleans.Serialization.OrleansJsonSerializerOptions>(o =>
+            o.JsonSerializerSettings.ObjectCreationHandling = Newtonsoft.Json.ObjectCreationHandling.Replace);
 
     private static void ConfigureEmbedded(ISiloBuilder silo, ClusterSettings cluster)
     {

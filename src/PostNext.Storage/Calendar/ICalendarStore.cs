@@ -34,9 +34,11 @@ public interface ICalendarStore
 
     /// <summary>
     /// Publications of one due shard whose next tick is in [<paramref name="from"/>, <paramref name="before"/>) (no lower
-    /// bound when <paramref name="from"/> is null), soonest first, at most <paramref name="limit"/>.
+    /// bound when <paramref name="from"/> is null), soonest first, at most <paramref name="limit"/>; ties in time in a
+    /// stable order, so a page can continue <paramref name="after"/> the last entry of the one before it (thousands due
+    /// at one instant are read page after page, not the same first page again).
     /// </summary>
-    Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, DueEntry? after = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The metrics tracking kept in a publication's calendar row: its state and revision (null state: not taken over

@@ -6,6 +6,14 @@ namespace PostNext.Storage.Calendar;
 /// <summary>The calendar index in process memory (embedded mode and single-process tests).</summary>
 public sealed class InMemoryCalendarStore : ICalendarStore
 {
+    /// <summary>The due order: time, then post and account ordinally (what the PostgreSQL store's keyset does in its collation).</summary>
+    private static readonly Comparer<DueEntry> DueOrder = Comparer<DueEntry>.Create((a, b) =>
+    {
+        var order = a.WakeAt.CompareTo(b.WakeAt);
+        order = order != 0 ? order : string.CompareOrdinal(a.PostId, b.PostId);
+        return order != 0 ? order : string.CompareOrdinal(a.AccountId, b.AccountId);
+    });
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedSet<CalendarEntry>> _byWorkspace = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Post, string Account), CalendarEntry> _byKey = [];
@@ -128,15 +136,16 @@ public sealed class InMemoryCalendarStore : ICalendarStore
         }
     }
 
-    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, DueEntry? after = null, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             IReadOnlyList<DueEntry> due = _byKey.Values
                 .Where(e => e.WakeAt is { } wake && wake < before && (from is null || wake >= from) && DueShards.Of(e.PostId, e.AccountId) == shard)
-                .OrderBy(e => e.WakeAt)
-                .Take(limit)
                 .Select(e => new DueEntry(e.PostId, e.AccountId, e.WakeAt!.Value))
+                .Where(e => after is null || DueOrder.Compare(e, after) > 0)
+                .Order(DueOrder)
+                .Take(limit)
                 .ToList();
             return Task.FromResult(due);
         }

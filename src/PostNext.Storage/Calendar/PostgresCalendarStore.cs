@@ -137,24 +137,28 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         return await ReadEntriesAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DueEntry>> DueAsync(short shard, DateTimeOffset? from, DateTimeOffset before, int limit, DueEntry? after = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT post_id, account_id, wake_at FROM postnext_calendar
             WHERE shard = $1 AND wake_at IS NOT NULL AND wake_at < $2 AND ($3::timestamptz IS NULL OR wake_at >= $3)
-            ORDER BY wake_at
+              AND ($5::timestamptz IS NULL OR wake_at >= $5 AND (wake_at, post_id, account_id) > ($5, $6, $7))
+            ORDER BY wake_at, post_id, account_id
             LIMIT $4
             """);
-        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken);
+        return await ReadDueAsync(command, shard, from, before, limit, cancellationToken, Time(after?.WakeAt), Text(after?.PostId), Text(after?.AccountId));
     }
 
     private static async Task<IReadOnlyList<DueEntry>> ReadDueAsync(
-        NpgsqlCommand command, short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+        NpgsqlCommand command, short shard, DateTimeOffset? from, DateTimeOffset before, int limit, CancellationToken cancellationToken,
+        params NpgsqlParameter[] more)
     {
         command.Parameters.Add(new NpgsqlParameter { Value = shard, NpgsqlDbType = NpgsqlDbType.Smallint });
         command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         command.Parameters.Add(Time(from));
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.AddRange(more);
+
         var due = new List<DueEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

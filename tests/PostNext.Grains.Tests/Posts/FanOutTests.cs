@@ -63,6 +63,46 @@ public sealed class FanOutTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Publications_scheduled_ahead_of_time_give_back_their_activations_and_still_publish_while_ones_due_soon_keep_them()
+    {
+        var (ws, accounts) = await _cluster.CreateWorkspaceAsync(2);
+        var (otherWs, otherAccounts) = await _cluster.CreateWorkspaceAsync(1);
+        var later = await CreateAsync(ws, accounts, DateTimeOffset.UtcNow.AddHours(2), text: "later");
+        var other = await CreateAsync(otherWs, otherAccounts, DateTimeOffset.UtcNow.AddHours(2), text: "other");
+        var soon = await CreateAsync(ws, accounts, DateTimeOffset.UtcNow.AddSeconds(50), text: "soon");
+
+        // Deactivation runs after the call returned: wait (briefly) until the far post's publications are gone.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await ActiveAsync(later, accounts)).Count > 0 || (await ActiveAsync(other, otherAccounts)).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"still active: {string.Join(", ", await ActiveAsync(later, accounts))}");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(accounts.Count, (await ActiveAsync(soon, accounts)).Count);
+
+        // Nothing was lost with the activations: each answers from storage with its own content and publishes exactly once.
+        var reloaded = (await Post(later).GetAsync())!;
+        Assert.All(reloaded.Targets, t => Assert.Equal((PublicationStatus.Scheduled, "later"), (t.Publication!.Status, t.Publication.Content.Text)));
+        Assert.All((await Post(other).GetAsync())!.Targets, t => Assert.Equal("other", t.Publication!.Content.Text));
+        await Post(later).PublishNowAsync();
+        await _cluster.WaitForPostAsync(later, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(30));
+        foreach (var account in accounts)
+        {
+            Assert.Single(await _cluster.Sandbox.FindAsync(account, PublicationKey.For(later, account)));
+        }
+    }
+
+    /// <summary>The post's publications' grains that are active right now in the cluster.</summary>
+    private async Task<List<GrainId>> ActiveAsync(string postId, IReadOnlyList<string> accounts)
+    {
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var publications = accounts.Select(a => Publication(postId, a).GetGrainId()).ToList();
+        var active = await management.GetActiveGrains(publications[0].Type);
+        return active.Where(publications.Contains).ToList();
+    }
+
     private async Task<long[]> RevisionsAsync(string postId, IReadOnlyList<string> accounts) =>
         await Task.WhenAll(accounts.Select(async a => (await _cluster.Calendar.LoadAsync(postId, a))!.Revision));
 

@@ -1,6 +1,7 @@
 using PostNext.Platforms.Common;
 using System.Net;
 using PostNext.Grains.Webhooks;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Grains.Tests.Webhooks;
 

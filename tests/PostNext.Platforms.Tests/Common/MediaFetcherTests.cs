@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Posts;
 using PostNext.Platforms.Common;
 using PostNext.Testing;
+using PostNext.Content.Addresses;
 
 namespace PostNext.Platforms.Tests.Common;
 

@@ -112,7 +112,7 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Post_metrics_read_counts_and_reach()
+    public async Task Post_metrics_read_counts_and_media_views_as_impressions_not_reach()
     {
         var published = await Connector().PublishAsync(Request(new PostContent("Count me", [])), default);
         _fake.Server.ClearRequests();
@@ -121,14 +121,14 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
 
         var metrics = Assert.IsType<PostMetrics>(result.Value);
         Assert.Equal((FakeFacebookApi.Reactions, FakeFacebookApi.Comments, FakeFacebookApi.Shares), (metrics.Likes, metrics.Comments, metrics.Shares));
-        Assert.Equal(FakeFacebookApi.Reach, metrics.Impressions);
+        Assert.Equal(FakeFacebookApi.MediaViews, metrics.Impressions);
         Assert.Null(metrics.Views);
         var counts = _fake.Server.Requests[0];
         Assert.Equal($"/v25.0/{published.ExternalId}", counts.Path);
         Assert.Equal("shares,comments.summary(true).limit(0),reactions.summary(true).limit(0)", Query(counts)["fields"]);
         var insights = _fake.Server.Requests[1];
         Assert.Equal($"/v25.0/{published.ExternalId}/insights", insights.Path);
-        Assert.Equal("post_total_media_view_unique", Query(insights)["metric"]);
+        Assert.Equal("post_media_view", Query(insights)["metric"]);
         Assert.All(_fake.Server.Requests, r => Assert.Equal("Bearer " + _fake.PageToken, r.Header("Authorization")));
     }
 

@@ -23,7 +23,7 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     public const string ReadOnlyPageId = "2020";
     public const string Code = "fb-auth-code";
     public const string ShortUserToken = "fb-short-user";
-    public const long Reactions = 42, Comments = 7, Shares = 3, Reach = 1234, VideoViews = 987, Followers = 5230, Fans = 5100;
+    public const long Reactions = 42, Comments = 7, Shares = 3, Reach = 1234, MediaViews = 4321, VideoViews = 987, Followers = 5230, Fans = 5100;
 
     private readonly ConcurrentDictionary<string, JsonObject> _posts = new();
     private readonly ConcurrentDictionary<string, Photo> _photos = new();
@@ -94,7 +94,14 @@ public sealed class FakeFacebookApi : IAsyncDisposable
             List(c, pageId, _posts.Values.Where(p => p["id"]!.ToString().StartsWith(pageId + "_", StringComparison.Ordinal)), "message"));
         app.MapGet("/{version}/{pageId}/videos", (HttpContext c, string pageId) =>
             List(c, pageId, _videos.Values.Where(v => v.PageId == pageId).Select(v => v.Node), "description"));
-        app.MapGet("/{version}/{id}/insights", (HttpContext c, string id) => Insight(c, id, "post_total_media_view_unique", Reach));
+        // Post insights since the 2025–2026 retirements: post_media_view (views, counted each time: the impressions
+        // replacement) and post_total_media_view_unique (reach, unique viewers); post_impressions* are gone.
+        app.MapGet("/{version}/{id}/insights", (HttpContext c, string id) => Query(c, "metric") switch
+        {
+            "post_media_view" => Insight(c, id, "post_media_view", MediaViews),
+            "post_total_media_view_unique" => Insight(c, id, "post_total_media_view_unique", Reach),
+            _ => Insight(c, id, "(retired)", 0),
+        });
         app.MapGet("/{version}/{id}/video_insights", (HttpContext c, string id) => Insight(c, id, "total_video_views", VideoViews));
         app.MapGet("/{version}/{id}", Node);
     }

@@ -300,13 +300,13 @@ public sealed class InstagramConnectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Post_metrics_read_the_media_insights()
+    public async Task Post_metrics_read_the_media_insights_with_views_as_impressions_not_reach()
     {
         var result = await Connector().ReadPostMetricsAsync(new PostMetricsRequest(Identity(), "9001", DateTimeOffset.UtcNow, PostContent.Empty), default);
 
         var metrics = Assert.IsType<PostMetrics>(result.Value);
         Assert.Equal(
-            (FakeInstagramApi.Likes, FakeInstagramApi.Comments, FakeInstagramApi.Shares, (long?)FakeInstagramApi.Reach, (long?)FakeInstagramApi.Views, (long?)FakeInstagramApi.Saved),
+            (FakeInstagramApi.Likes, FakeInstagramApi.Comments, FakeInstagramApi.Shares, (long?)FakeInstagramApi.Views, (long?)FakeInstagramApi.Views, (long?)FakeInstagramApi.Saved),
             (metrics.Likes, metrics.Comments, metrics.Shares, metrics.Impressions, metrics.Views, metrics.Saves));
         var request = Assert.Single(_fake.Server.Requests);
         Assert.Equal(("GET", "/v25.0/9001/insights"), (request.Method, request.Path));

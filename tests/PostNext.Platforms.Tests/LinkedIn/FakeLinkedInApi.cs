@@ -64,6 +64,9 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
     public string? VideoFailure { get; set; }
 
+    /// <summary>Whether the app holds the member analytics scopes (Community Management API, vetted organisations only).</summary>
+    public bool MemberAnalyticsGranted { get; set; } = true;
+
     public long MemberFollowers { get; set; } = 961;
 
     public long OrganizationFollowers { get; set; } = 42_000;
@@ -142,13 +145,21 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         app.MapGet("/rest/videos/{urn}", Handle(VideoStatus));
         app.MapGet("/rest/memberCreatorPostAnalytics", Handle(MemberAnalytics));
         app.MapGet("/rest/organizationalEntityShareStatistics", Handle(ShareStatistics));
-        app.MapGet("/rest/memberFollowersCount", Handle(context => context.Request.Query["q"] == "me"
-            ? Ok(new JsonObject { ["paging"] = Paging(1), ["elements"] = new JsonArray(new JsonObject { ["memberFollowersCount"] = MemberFollowers }) })
-            : Error(400, "ILLEGAL_ARGUMENT", "q must be me or dateRange")));
+        app.MapGet("/rest/memberFollowersCount", Handle(context =>
+            !MemberAnalyticsGranted ? Error(403, "ACCESS_DENIED", "Not enough permissions to access: memberFollowersCount.FINDER-me.20260101", 100)
+            : context.Request.Query["q"] == "me"
+                ? Ok(new JsonObject { ["paging"] = Paging(1), ["elements"] = new JsonArray(new JsonObject { ["memberFollowersCount"] = MemberFollowers }) })
+                : Error(400, "ILLEGAL_ARGUMENT", "q must be me or dateRange")));
+        // COMPANY_FOLLOWED_BY_MEMBER counts the members who follow the page; COMPANY_FOLLOWED_BY_COMPANY is another edge
+        // (companies following it), far smaller.
         app.MapGet("/rest/networkSizes/{urn}", Handle(context =>
-            (string?)context.Request.RouteValues["urn"] == OrganizationUrn && context.Request.Query["edgeType"] == "COMPANY_FOLLOWED_BY_COMPANY"
-                ? Ok(new JsonObject { ["firstDegreeSize"] = OrganizationFollowers })
-                : Error(400, "ILLEGAL_ARGUMENT", "Unknown organization or edgeType")));
+            (string?)context.Request.RouteValues["urn"] != OrganizationUrn ? Error(400, "ILLEGAL_ARGUMENT", "Unknown organization")
+            : context.Request.Query["edgeType"].ToString() switch
+            {
+                "COMPANY_FOLLOWED_BY_MEMBER" => Ok(new JsonObject { ["firstDegreeSize"] = OrganizationFollowers }),
+                "COMPANY_FOLLOWED_BY_COMPANY" => Ok(new JsonObject { ["firstDegreeSize"] = 3 }),
+                _ => Error(400, "ILLEGAL_ARGUMENT", "Unknown edgeType"),
+            }));
     }
 
     private async Task<Reply> TokenAsync(HttpContext context)
@@ -192,7 +203,7 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         {
             ["access_token"] = access,
             ["expires_in"] = 5184000,
-            ["scope"] = "openid,profile,w_member_social,r_member_postAnalytics,r_member_profileAnalytics",
+            ["scope"] = "openid,profile,w_member_social",
             ["token_type"] = "Bearer",
         };
         if (includeRefresh)
@@ -492,6 +503,11 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
     private Reply MemberAnalytics(HttpContext context)
     {
+        if (!MemberAnalyticsGranted)
+        {
+            return Error(403, "ACCESS_DENIED", "Not enough permissions to access: memberCreatorPostAnalytics.FINDER-entity.20260101", 100);
+        }
+
         var query = context.Request.Query;
         var entity = EntityPattern().Match(query["entity"].ToString());
         if (query["q"] != "entity" || !entity.Success || query["aggregation"] != "TOTAL" ||

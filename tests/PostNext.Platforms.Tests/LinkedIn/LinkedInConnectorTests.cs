@@ -196,7 +196,22 @@ public sealed class LinkedInConnectorTests : IAsyncLifetime
 
         Assert.Equal(42_000, result.Value!.Followers);
         var read = Assert.Single(_li.Requests("GET", "/rest/networkSizes/"));
-        Assert.Equal("?edgeType=COMPANY_FOLLOWED_BY_COMPANY", read.Query);
+        Assert.Equal("?edgeType=COMPANY_FOLLOWED_BY_MEMBER", read.Query);
+    }
+
+    [Fact]
+    public async Task Without_the_community_management_analytics_scopes_member_metrics_are_reported_not_available()
+    {
+        _li.Api.MemberAnalyticsGranted = false;
+        var post = _li.Api.AddPost(FakeLinkedInApi.MemberUrn, "measured", DateTimeOffset.UtcNow.AddDays(-1));
+
+        var postMetrics = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            _li.Connector.ReadPostMetricsAsync(new PostMetricsRequest(_li.Member, post.Urn, post.CreatedAt, PostContent.Empty), CancellationToken.None));
+        var followers = await Assert.ThrowsAsync<NotSupportedException>(() => _li.Connector.ReadAccountMetricsAsync(_li.Member, CancellationToken.None));
+
+        Assert.Contains("r_member_postAnalytics", postMetrics.Message);
+        Assert.Contains("r_member_profileAnalytics", followers.Message);
+        Assert.Single(_li.Requests("GET", "/rest/memberCreatorPostAnalytics")); // one refused read, not one per query type
     }
 
     [Fact]

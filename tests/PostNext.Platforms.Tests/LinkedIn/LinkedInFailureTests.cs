@@ -1,3 +1,4 @@
+using PostNext.Platforms.LinkedIn;
 using PostNext.Platforms.Tests.Common;
 
 namespace PostNext.Platforms.Tests.LinkedIn;
@@ -105,14 +106,42 @@ public sealed class LinkedInFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_sunset_api_version_is_refused_with_LinkedIns_message()
+    public async Task A_retired_api_version_is_a_configuration_error_naming_the_setting_not_invalid_content()
     {
         _li.Api.Version = "202701";
 
         var outcome = await PublishAsync();
 
-        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Equal(ErrorCategory.Configuration, outcome.ErrorCategory);
+        Assert.Contains("PostNext:Platforms:linkedin:ApiVersion", outcome.Message);
         Assert.Contains("Requested version 202601 is not active", outcome.Message);
+        Assert.Empty(_li.Api.Posts);
+    }
+
+    [Fact]
+    public async Task A_create_answered_DUPLICATE_POST_after_an_earlier_attempt_sent_its_create_is_that_earlier_post()
+    {
+        var content = new PostContent("sent once, answer lost", []);
+        var earlier = _li.Api.AddPost(FakeLinkedInApi.MemberUrn, LittleText.Escape(content.Text), DateTimeOffset.UtcNow.AddMinutes(-3));
+        var checkpoints = new Dictionary<string, string> { [LinkedInConnector.CreateSentCheckpoint] = DateTimeOffset.UtcNow.AddMinutes(-3).ToString("O") };
+
+        var outcome = await _li.Connector.PublishAsync(
+            new PublishRequest("pub-li-1", "attempt-2", _li.Member, content, checkpoints, _li.Journal), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(earlier.Urn, outcome.ExternalId);
+        Assert.Equal("https://www.linkedin.com/feed/update/" + earlier.Urn, outcome.Permalink);
+        Assert.Single(_li.Api.Posts);
+    }
+
+    [Fact]
+    public async Task A_DUPLICATE_POST_on_a_first_attempt_stays_a_duplicate_because_the_other_post_is_not_this_publications()
+    {
+        _li.Api.AddPost(FakeLinkedInApi.MemberUrn, LittleText.Escape(Text.Text), DateTimeOffset.UtcNow.AddDays(-1));
+
+        var outcome = await PublishAsync();
+
+        Assert.Equal(ErrorCategory.Duplicate, outcome.ErrorCategory);
     }
 
     [Fact]

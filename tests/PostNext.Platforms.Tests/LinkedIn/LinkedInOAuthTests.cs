@@ -28,7 +28,7 @@ public sealed class LinkedInOAuthTests : IAsyncLifetime
         Assert.Equal(["client_id", "redirect_uri", "response_type", "scope", "state"], query.Keys.Order());
         Assert.Equal(("code", ConnectorHarness.ClientId, Redirect.ToString(), "state-9"),
             (query["response_type"].ToString(), query["client_id"].ToString(), query["redirect_uri"].ToString(), query["state"].ToString()));
-        Assert.Equal("openid profile w_member_social r_member_postAnalytics r_member_profileAnalytics", query["scope"]);
+        Assert.Equal("openid profile w_member_social", query["scope"]);
     }
 
     [Fact]

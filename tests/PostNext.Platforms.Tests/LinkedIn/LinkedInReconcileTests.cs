@@ -63,20 +63,21 @@ public sealed class LinkedInReconcileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_member_token_that_may_list_its_posts_finds_the_post()
+    public async Task An_app_configured_with_r_member_social_lists_the_members_posts_and_finds_the_post()
     {
-        _li.Api.MemberPostsReadable = true;
+        await using var li = await LinkedInTestbed.StartAsync(requestTimeout: TimeSpan.FromSeconds(1), scopes: ["openid", "profile", "w_member_social", "r_member_social"]);
+        li.Api.MemberPostsReadable = true;
         var content = new PostContent("member post", []);
-        _li.Api.CreateThenHang();
+        li.Api.CreateThenHang();
 
-        await _li.Connector.PublishAsync(_li.Publish(content), CancellationToken.None);
-        var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content), CancellationToken.None);
+        await li.Connector.PublishAsync(li.Publish(content), CancellationToken.None);
+        var found = await li.Connector.FindPublicationAsync(li.Reconcile(content), CancellationToken.None);
 
         Assert.Equal(ReconcileState.Found, found.State);
     }
 
     [Fact]
-    public async Task A_member_token_without_r_member_social_cannot_tell_so_the_outcome_stays_unknown()
+    public async Task Without_r_member_social_a_members_posts_are_not_listed_with_the_restricted_finder_and_the_outcome_stays_unknown()
     {
         var content = new PostContent("member post", []);
         _li.Api.CreateThenHang();
@@ -85,7 +86,8 @@ public sealed class LinkedInReconcileTests : IAsyncLifetime
         var found = await _li.Connector.FindPublicationAsync(_li.Reconcile(content), CancellationToken.None);
 
         Assert.Equal(ReconcileState.Unknown, found.State);
-        Assert.Contains("Not enough permissions", found.Detail);
+        Assert.Contains("r_member_social", found.Detail);
+        Assert.Empty(_li.Requests("GET", "/rest/posts"));
     }
 
     [Fact]

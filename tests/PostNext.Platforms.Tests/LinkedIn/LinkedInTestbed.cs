@@ -28,7 +28,8 @@ public sealed class LinkedInTestbed : IAsyncDisposable
     public MemoryJournal Journal { get; } = new();
 
     /// <summary>Starts the fake and the connector; <paramref name="requestTimeout"/> is the HTTP client's per-call timeout.</summary>
-    public static async Task<LinkedInTestbed> StartAsync(TimeProvider? time = null, TimeSpan? requestTimeout = null, string? apiVersion = null)
+    public static async Task<LinkedInTestbed> StartAsync(
+        TimeProvider? time = null, TimeSpan? requestTimeout = null, string? apiVersion = null, IReadOnlyList<string>? scopes = null)
     {
         var api = await FakeLinkedInApi.StartAsync();
         var defaults = LinkedInConnector.Defaults;
@@ -37,6 +38,11 @@ public sealed class LinkedInTestbed : IAsyncDisposable
         if (apiVersion is not null)
         {
             settings["PostNext:Platforms:linkedin:ApiVersion"] = apiVersion;
+        }
+
+        if (scopes is not null)
+        {
+            defaults.Scopes = [.. scopes];
         }
 
         var connector = ConnectorHarness.Create<LinkedInConnector>(

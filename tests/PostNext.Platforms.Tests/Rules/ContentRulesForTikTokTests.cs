@@ -1,4 +1,4 @@
-using static PostNext.Platforms.Rules.ContentViolationCodes;
+using static PostNext.Content.Rules.ContentViolationCodes;
 using static PostNext.Platforms.Tests.Rules.Post;
 
 namespace PostNext.Platforms.Tests.Rules;

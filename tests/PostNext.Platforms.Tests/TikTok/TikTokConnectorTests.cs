@@ -199,11 +199,11 @@ public sealed class TikTokConnectorTests
         fake.PrivacyOptions = ["PUBLIC_TO_EVERYONE", "FOLLOWER_OF_CREATOR"];
         var connector = fake.Connector();
 
-        var outcome = await connector.PublishAsync(Request(fake, Video(fake, 2048)), default);
+        var outcome = await connector.PublishAsync(Request(fake, Video(fake, 2048), privacy: "FOLLOWER_OF_CREATOR"), default);
 
         Assert.True(outcome.Succeeded, outcome.Message);
         var publish = Assert.Single(fake.Publishes.Values);
-        Assert.Equal("FOLLOWER_OF_CREATOR", publish.Privacy); // no SELF_ONLY on offer: the most private level available
+        Assert.Equal("FOLLOWER_OF_CREATOR", publish.Privacy); // the creator's choice, as sent
         Assert.Equal(publish.PostId, outcome.ExternalId);
         Assert.Equal($"https://www.tiktok.com/@creator.one/video/{publish.PostId}", outcome.Permalink);
         Assert.Equal(3, fake.Calls("POST", "/v2/post/publish/status/fetch/").Count); // processing, complete, complete + id
@@ -256,12 +256,37 @@ public sealed class TikTokConnectorTests
     }
 
     [Theory]
-    [InlineData(null, new[] { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" }, "SELF_ONLY")]
-    [InlineData("PUBLIC_TO_EVERYONE", new[] { "PUBLIC_TO_EVERYONE", "SELF_ONLY" }, "PUBLIC_TO_EVERYONE")]
-    [InlineData("PUBLIC_TO_EVERYONE", new[] { "FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS" }, "MUTUAL_FOLLOW_FRIENDS")]
-    [InlineData(null, new[] { "PUBLIC_TO_EVERYONE" }, "PUBLIC_TO_EVERYONE")]
-    public void The_privacy_level_is_the_requested_one_when_offered_else_the_most_private_offered(string? requested, string[] options, string expected) =>
-        Assert.Equal(expected, TikTokPrivacy.Choose(requested, options));
+    [InlineData("PUBLIC_TO_EVERYONE", new[] { "PUBLIC_TO_EVERYONE", "SELF_ONLY" })]
+    [InlineData("SELF_ONLY", new[] { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" })]
+    public void The_privacy_level_is_the_one_the_creator_chose_from_those_on_offer(string requested, string[] options) =>
+        Assert.Equal(requested, TikTokPrivacy.Choose(requested, options));
+
+    [Theory]
+    [InlineData(null, new[] { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" })]
+    [InlineData(null, new[] { "SELF_ONLY" })]
+    [InlineData("PUBLIC_TO_EVERYONE", new[] { "FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS" })]
+    public void No_privacy_level_is_ever_chosen_for_the_creator(string? requested, string[] options)
+    {
+        var refused = Assert.Throws<PlatformException>(() => TikTokPrivacy.Choose(requested, options));
+
+        Assert.Equal(ErrorCategory.InvalidContent, refused.Error.Category);
+        Assert.All(options, o => Assert.Contains(o, refused.Error.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_post_without_the_creators_privacy_choice_fails_for_good_before_anything_is_created()
+    {
+        await using var fake = await FakeTikTokApi.StartAsync();
+        var connector = fake.Connector();
+
+        var outcome = await connector.PublishAsync(Request(fake, Video(fake, 2048), privacy: null), default);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Contains("does not choose one for the creator", outcome.Message, StringComparison.Ordinal);
+        Assert.Single(fake.Calls("POST", "/v2/post/publish/creator_info/query/"));
+        Assert.Empty(fake.Calls("POST", "/v2/post/publish/video/init/"));
+        Assert.Empty(fake.Publishes);
+    }
 
     [Theory]
     [InlineData(3L * MiB, 10L * MiB, 3L * MiB, 1)]
@@ -318,7 +343,7 @@ public sealed class TikTokConnectorTests
         fake.PrivacyOptions = ["PUBLIC_TO_EVERYONE"];
         fake.ProcessingPolls = 0;
         var connector = fake.Connector(settings: new() { ["ProcessingTimeout"] = "00:00:00" });
-        var published = await connector.PublishAsync(Request(fake, Video(fake, 1000)), default); // moderation pending: publish_id
+        var published = await connector.PublishAsync(Request(fake, Video(fake, 1000), privacy: "PUBLIC_TO_EVERYONE"), default); // moderation pending: publish_id
         Assert.StartsWith("v_pub_file~", published.ExternalId, StringComparison.Ordinal);
 
         var metrics = await connector.ReadPostMetricsAsync(new PostMetricsRequest(fake.Identity(), published.ExternalId!, DateTimeOffset.UtcNow, PostContent.Empty), default);
@@ -602,8 +627,11 @@ public sealed class TikTokConnectorTests
 
     // ---- helpers ----
 
-    private static PublishRequest Request(FakeTikTokApi fake, PostContent content, IPublishJournal? journal = null, IReadOnlyDictionary<string, string>? checkpoints = null) =>
-        new("post-1~acc-1", "attempt-1", fake.Identity(), content, checkpoints, journal);
+    /// <summary>A publish with the creator's privacy choice (SELF_ONLY unless the test says otherwise; null: none made).</summary>
+    private static PublishRequest Request(
+        FakeTikTokApi fake, PostContent content, IPublishJournal? journal = null, IReadOnlyDictionary<string, string>? checkpoints = null, string? privacy = "SELF_ONLY") =>
+        new("post-1~acc-1", "attempt-1", fake.Identity(), content, checkpoints, journal,
+            privacy is null ? null : new Dictionary<string, string> { [TikTokConnector.PrivacyOption] = privacy });
 
     private static PostContent Video(FakeTikTokApi fake, int bytes) =>
         new("A clip", [new MediaItem(fake.AddMedia($"clip-{bytes}.mp4", RandomBytes(bytes), "video/mp4"), MediaType.Video)]);

@@ -61,6 +61,12 @@ public sealed partial class FakeXApi : IAsyncDisposable
 
     public (long Followers, long Following, long Tweets) UserMetrics { get; set; } = (1200, 150, 3400);
 
+    /// <summary>How long a new post stays off the author's timeline (X lists a post a while after creating it).</summary>
+    public TimeSpan TimelineLag { get; set; }
+
+    /// <summary>When set, every call answers 402: the app's pay-per-use credits are spent.</summary>
+    public bool CreditsExhausted { get; set; }
+
     public static async Task<FakeXApi> StartAsync()
     {
         var api = new FakeXApi();
@@ -237,7 +243,8 @@ public sealed partial class FakeXApi : IAsyncDisposable
         List<FakeTweet> matching;
         lock (_gate)
         {
-            matching = [.. Tweets.Where(t => start is null || t.CreatedAt >= start).OrderByDescending(t => t.CreatedAt)];
+            var visibleBefore = DateTimeOffset.UtcNow - TimelineLag;
+            matching = [.. Tweets.Where(t => (start is null || t.CreatedAt >= start) && t.CreatedAt <= visibleBefore).OrderByDescending(t => t.CreatedAt)];
         }
 
         var offset = int.TryParse(query["pagination_token"], out var o) ? o : 0;
@@ -263,17 +270,31 @@ public sealed partial class FakeXApi : IAsyncDisposable
         return Task.FromResult(new Reply(200, json));
     }
 
-    /// <summary>A tweet as X returns it: entities HTML-escaped, links rewritten to t.co, a media link appended.</summary>
+    /// <summary>
+    /// A tweet as X returns it: entities HTML-escaped, links rewritten to t.co, a media link appended. A post longer than
+    /// 280 weighted characters is cut short in <c>text</c>; its whole text is in <c>note_tweet.text</c> when asked for.
+    /// </summary>
     private static JsonObject Render(FakeTweet tweet, string[] fields)
     {
-        var text = Links().Replace(tweet.Text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal), _ => "https://t.co/" + Guid.NewGuid().ToString("N")[..10]);
+        var text = Rewritten(tweet.Text);
+        var isNote = PostNext.Content.Rules.TwitterText.WeightedLength(tweet.Text) > 280;
+        var full = text;
+        if (isNote)
+        {
+            text = text[..Math.Min(text.Length, 270)] + "…";
+        }
+
         if (tweet.MediaKeys.Count > 0)
         {
             text = (text + " https://t.co/" + Guid.NewGuid().ToString("N")[..10]).Trim();
         }
 
         var json = new JsonObject { ["id"] = tweet.Id, ["text"] = text, ["edit_history_tweet_ids"] = new JsonArray(tweet.Id) };
+        if (isNote && fields.Contains("note_tweet"))
+        {
+            json["note_tweet"] = new JsonObject { ["text"] = full, ["entities"] = new JsonObject() };
+        }
+
         if (fields.Contains("created_at"))
         {
             json["created_at"] = tweet.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
@@ -287,11 +308,21 @@ public sealed partial class FakeXApi : IAsyncDisposable
         return json;
     }
 
+    private static string Rewritten(string text) =>
+        Links().Replace(text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal), _ => "https://t.co/" + Guid.NewGuid().ToString("N")[..10]);
+
     private async Task<Reply> CreateTweetAsync(HttpContext context)
     {
         if (Unauthorized(context) is { } denied)
         {
             return denied;
+        }
+
+        if (CreditsExhausted)
+        {
+            // X's pay-per-use answer when the app's credits are spent.
+            return Problem(402, "CreditsDepleted", "Your enrolled account does not have any credits to fulfill this request.", "credits-depleted");
         }
 
         if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)

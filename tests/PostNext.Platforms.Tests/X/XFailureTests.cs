@@ -75,6 +75,20 @@ public sealed class XFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Spent_pay_per_use_credits_wait_like_a_limit_instead_of_failing_the_post_as_invalid_content()
+    {
+        await using var x = await XTestbed.StartAsync(time: ConnectorHarness.FakeTime());
+        x.Api.CreditsExhausted = true;
+
+        var outcome = await x.Connector.PublishAsync(x.Publish(Text), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.RateLimited, outcome.ErrorCategory);
+        Assert.Equal(ConnectorHarness.FakeTime().GetUtcNow().AddHours(1), outcome.RetryAfter);
+        Assert.Contains("credits", outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(x.Api.Tweets);
+    }
+
+    [Fact]
     public async Task Posting_the_same_text_again_is_a_duplicate_and_not_retried()
     {
         Assert.True((await PublishAsync()).Succeeded);

@@ -34,7 +34,7 @@ public sealed class XReconcileTests : IAsyncLifetime
         var search = Assert.Single(_x.Requests("GET", $"/2/users/{FakeXApi.UserId}/tweets"));
         var sentAt = DateTimeOffset.Parse(_x.Journal.Saved[XConnector.CreateSentCheckpoint], CultureInfo.InvariantCulture);
         Assert.Contains("start_time=" + Uri.EscapeDataString(sentAt.AddMinutes(-2).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)), search.Query);
-        Assert.Contains("tweet.fields=created_at,attachments", search.Query);
+        Assert.Contains("tweet.fields=created_at,attachments,note_tweet", search.Query);
     }
 
     [Fact]
@@ -52,18 +52,60 @@ public sealed class XReconcileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_timeout_on_a_create_X_never_received_reconciles_to_not_found()
+    public async Task A_timeout_on_a_create_X_never_received_reconciles_to_not_found_once_the_visibility_grace_is_over()
     {
         var content = new PostContent("lost in transit", []);
         _x.Api.Server.Hang("POST", "/2/tweets", TimeSpan.FromSeconds(30));
 
         var outcome = await _x.Connector.PublishAsync(_x.Publish(content), CancellationToken.None);
+        var tooEarly = await _x.Connector.FindPublicationAsync(_x.Reconcile(content), CancellationToken.None);
+        SentAgo(XConnector.TimelineVisibilityGrace + TimeSpan.FromSeconds(1));
         var found = await _x.Connector.FindPublicationAsync(_x.Reconcile(content), CancellationToken.None);
 
         Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Equal(ReconcileState.Unknown, tooEarly.State);
+        Assert.Contains("not on the timeline yet", tooEarly.Detail, StringComparison.Ordinal);
         Assert.Equal(ReconcileState.NotFound, found.State);
         Assert.Empty(_x.Api.Tweets);
     }
+
+    [Fact]
+    public async Task A_post_X_created_but_does_not_list_yet_is_never_answered_not_found_within_the_grace()
+    {
+        var content = new PostContent("created, listed later", []);
+        _x.Api.TimelineLag = TimeSpan.FromMinutes(10);
+        _x.Api.CreateThenHang();
+
+        var outcome = await _x.Connector.PublishAsync(_x.Publish(content), CancellationToken.None);
+        var early = await _x.Connector.FindPublicationAsync(_x.Reconcile(content), CancellationToken.None);
+        _x.Api.TimelineLag = TimeSpan.Zero; // X lists it now
+        var later = await _x.Connector.FindPublicationAsync(_x.Reconcile(content), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Single(_x.Api.Tweets);
+        Assert.Equal(ReconcileState.Unknown, early.State);
+        Assert.Equal(ReconcileState.Found, later.State);
+        Assert.Equal(_x.Api.Tweets.Single().Id, later.Publication!.ExternalId);
+    }
+
+    [Fact]
+    public async Task A_long_post_is_matched_on_its_note_tweet_text_not_the_cut_short_text()
+    {
+        var content = new PostContent(string.Join(' ', Enumerable.Repeat("A long post for subscribers & friends.", 12)), []);
+        Assert.True(PostNext.Content.Rules.TwitterText.WeightedLength(content.Text) > 280);
+        _x.Api.CreateThenHang();
+
+        var outcome = await _x.Connector.PublishAsync(_x.Publish(content), CancellationToken.None);
+        var found = await _x.Connector.FindPublicationAsync(_x.Reconcile(content), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Equal(ReconcileState.Found, found.State);
+        Assert.Equal(_x.Api.Tweets.Single().Id, found.Publication!.ExternalId);
+    }
+
+    /// <summary>Moves the saved create time back, as if the reconciliation ran that long after the attempt.</summary>
+    private void SentAgo(TimeSpan ago) =>
+        _x.Journal.Saved[XConnector.CreateSentCheckpoint] = DateTimeOffset.UtcNow.Subtract(ago).ToString("O", CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Without_a_create_checkpoint_the_create_was_never_sent_so_nothing_is_asked()

@@ -59,6 +59,17 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
     /// <summary>The status uploads finish with, e.g. a rejected duplicate or a failed (unprocessable) file; "uploaded" when null.</summary>
     public JsonObject? FinalStatus { get; set; }
 
+    /// <summary>How many status reads a new video stays "processing" (status uploaded, processingStatus processing) for.</summary>
+    public int ProcessingReads { get; set; }
+
+    /// <summary>
+    /// What processing ends in: null for a processed video; otherwise the status YouTube then reports, e.g.
+    /// <c>{"uploadStatus":"failed","failureReason":"codec"}</c> or <c>{"uploadStatus":"rejected","rejectionReason":"length"}</c>.
+    /// </summary>
+    public JsonObject? ProcessingFailure { get; set; }
+
+    private readonly ConcurrentDictionary<string, int> _statusReads = new();
+
     /// <summary>Called when a request starts hanging (a test cancels its call there: the answer is lost).</summary>
     public Action? OnHang { get; set; }
 
@@ -239,6 +250,11 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
         {
             if (Videos.TryGetValue(id, out var video))
             {
+                if (parts.Contains("status") || parts.Contains("processingDetails"))
+                {
+                    Process(video, _statusReads.AddOrUpdate(id, 1, (_, n) => n + 1));
+                }
+
                 items.Add(new JsonObject([.. parts.Where(video.ContainsKey).Select(p => KeyValuePair.Create<string, JsonNode?>(p, video[p]!.DeepClone())), KeyValuePair.Create<string, JsonNode?>("id", id)]));
             }
         }
@@ -380,6 +396,44 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
             ["snippet"] = session.Metadata["snippet"]!.DeepClone(),
             ["status"] = FinalStatus?.DeepClone() ?? new JsonObject { ["uploadStatus"] = "uploaded", ["privacyStatus"] = session.Metadata["status"]!["privacyStatus"]!.DeepClone() },
             ["statistics"] = new JsonObject { ["viewCount"] = "321", ["likeCount"] = "25", ["favoriteCount"] = "0", ["commentCount"] = "4" },
+        };
+    }
+
+    /// <summary>
+    /// An uploaded video stays "processing" for <see cref="ProcessingReads"/> status reads, then ends processed or as
+    /// <see cref="ProcessingFailure"/> says (videos resource: status.uploadStatus, processingDetails.processingStatus).
+    /// </summary>
+    private void Process(JsonObject video, int reads)
+    {
+        var status = (JsonObject)video["status"]!;
+        if (status["uploadStatus"]?.ToString() != "uploaded")
+        {
+            video["processingDetails"] ??= new JsonObject { ["processingStatus"] = status["uploadStatus"]?.ToString() == "processed" ? "succeeded" : "failed" };
+            return;
+        }
+
+        if (reads <= ProcessingReads)
+        {
+            video["processingDetails"] = new JsonObject { ["processingStatus"] = "processing", ["processingProgress"] = new JsonObject { ["partsTotal"] = 10, ["partsProcessed"] = reads } };
+            return;
+        }
+
+        if (ProcessingFailure is null)
+        {
+            status["uploadStatus"] = "processed";
+            video["processingDetails"] = new JsonObject { ["processingStatus"] = "succeeded" };
+            return;
+        }
+
+        foreach (var (name, value) in ProcessingFailure)
+        {
+            status[name] = value?.DeepClone();
+        }
+
+        video["processingDetails"] = new JsonObject
+        {
+            ["processingStatus"] = "failed",
+            ["processingFailureReason"] = ProcessingFailure["failureReason"]?.DeepClone() ?? "other",
         };
     }
 

@@ -357,6 +357,62 @@ public sealed class YouTubeConnectorTests
     }
 
     [Fact]
+    public async Task An_uploaded_video_counts_as_published_only_once_youtube_has_processed_it()
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        fake.ProcessingReads = 2;
+        var connector = fake.Connector();
+
+        var outcome = await connector.PublishAsync(Request(fake.Identity(), Video(fake, 1000)), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var checks = fake.Calls("GET", "/youtube/v3/videos");
+        Assert.Equal(3, checks.Count); // processing, processing, processed
+        Assert.All(checks, c => Assert.Equal($"?part=status,processingDetails&id={outcome.ExternalId}", c.Query));
+        Assert.Equal("processed", fake.Videos[outcome.ExternalId!]["status"]!["uploadStatus"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("failed", "failureReason", "codec", ErrorCategory.InvalidContent)]
+    [InlineData("rejected", "rejectionReason", "length", ErrorCategory.InvalidContent)]
+    [InlineData("rejected", "rejectionReason", "duplicate", ErrorCategory.Duplicate)]
+    public async Task A_video_youtube_rejects_or_fails_to_process_after_the_upload_is_a_failed_publication(string status, string field, string reason, ErrorCategory expected)
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        fake.ProcessingReads = 1;
+        fake.ProcessingFailure = new JsonObject { ["uploadStatus"] = status, [field] = reason };
+        var connector = fake.Connector();
+
+        var outcome = await connector.PublishAsync(Request(fake.Identity(), Video(fake, 1000)), default);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(expected, outcome.ErrorCategory);
+        Assert.Contains(reason, outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_video_still_processing_at_the_timeout_is_pending_and_reconciliation_finds_it_once_processed()
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        fake.ProcessingReads = 1_000;
+        var connector = fake.Connector(settings: new Dictionary<string, string?> { ["ProcessingTimeout"] = "00:00:00.200" });
+        var journal = new MemoryJournal();
+        var content = Video(fake, 1000);
+
+        var outcome = await connector.PublishAsync(Request(fake.Identity(), content, journal), default);
+        var stillProcessing = await connector.FindPublicationAsync(Request(fake.Identity(), content, journal, journal.Saved), default);
+        fake.ProcessingReads = 0;
+        var found = await connector.FindPublicationAsync(Request(fake.Identity(), content, journal, journal.Saved), default);
+
+        Assert.Equal(ErrorCategory.UnknownOutcome, outcome.ErrorCategory);
+        Assert.Contains("still processing", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(ReconcileState.Unknown, stillProcessing.State);
+        Assert.Equal(ReconcileState.Found, found.State);
+        Assert.Equal(Assert.Single(fake.Videos.Keys), found.Publication!.ExternalId);
+        Assert.Single(fake.Sessions); // uploaded once
+    }
+
+    [Fact]
     public async Task A_video_that_cannot_be_fetched_is_invalid_content_and_opens_no_session()
     {
         await using var fake = await FakeYouTubeApi.StartAsync();

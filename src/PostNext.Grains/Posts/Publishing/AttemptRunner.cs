@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Accounts;
+using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Posts;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
@@ -112,7 +114,12 @@ public sealed partial class AttemptRunner(
                 run.Calling = true;
                 var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
                 var observed = RateLimitObserver.Begin();
+                using var activity = StartCall("publish", key, run.AttemptId, accountId, platform);
+                var started = Stopwatch.GetTimestamp();
                 var outcome = await CallAsync(token => connector.PublishAsync(request, token), key).ConfigureAwait(false);
+                var result = outcome.Succeeded ? "success" : (outcome.ErrorCategory ?? ErrorCategory.Transient).TagValue();
+                RecordCall(activity, "publish", platform, result, started);
+                PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
                 var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
                 sent = new AttemptReport(outcome, Sent: true, blocked);
             }
@@ -147,7 +154,12 @@ public sealed partial class AttemptRunner(
             else
             {
                 var request = new PublishRequest(key, run.AttemptId, account, content, checkpoints);
+                using var activity = StartCall("reconcile", key, run.AttemptId, accountId, platform);
+                var started = Stopwatch.GetTimestamp();
                 report = await FindAsync(connector, request).ConfigureAwait(false);
+                var result = report.Finding switch { ReconcileFinding.Found => "found", ReconcileFinding.NotFound => "not_found", _ => "unknown" };
+                RecordCall(activity, "reconcile", platform, result, started);
+                PostNextTelemetry.ReconcileResults.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
             }
 
             await DeliverAsync(key, () => grain.CompleteReconcileAsync(run.AttemptId, report)).ConfigureAwait(false);
@@ -232,6 +244,38 @@ public sealed partial class AttemptRunner(
             {
                 LogDeliveryRetry(key, attempt + 1, ex.Message);
                 await Task.Delay(DeliveryBackoff[attempt], time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The span of one platform call, a child of the tick that started it; the ids are span attributes, never metric tags.</summary>
+    private static Activity? StartCall(string operation, string key, string attemptId, string accountId, string platform)
+    {
+        var activity = PostNextTelemetry.Source.StartActivity($"{operation} {platform}", ActivityKind.Client);
+        if (activity is not null)
+        {
+            var separator = key.IndexOf('~', StringComparison.Ordinal);
+            activity.SetTag(PostNextTelemetry.PostIdAttribute, separator > 0 ? key[..separator] : key)
+                .SetTag(PostNextTelemetry.PublicationIdAttribute, key)
+                .SetTag(PostNextTelemetry.AttemptIdAttribute, attemptId)
+                .SetTag(PostNextTelemetry.AccountIdAttribute, accountId)
+                .SetTag(PostNextTelemetry.PlatformTag, platform);
+        }
+
+        return activity;
+    }
+
+    private static void RecordCall(Activity? activity, string operation, string platform, string result, long started)
+    {
+        PostNextTelemetry.PlatformCallDuration.Record(
+            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            PostNextTelemetry.Platform(platform), new KeyValuePair<string, object?>(PostNextTelemetry.OperationTag, operation), PostNextTelemetry.Outcome(result));
+        if (activity is not null)
+        {
+            activity.SetTag(PostNextTelemetry.OutcomeTag, result);
+            if (result is not ("success" or "found"))
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result);
             }
         }
     }

@@ -191,3 +191,35 @@ public static class PublicationPolicy
         _ => null,
     };
 }
+
+/// <summary>Why a publication is deferred, as the deferral metric's reason tag.</summary>
+public enum DeferCause
+{
+    /// <summary>A rate-limit grain gave no permit: waiting for a reserved slot.</summary>
+    RateLimit,
+
+    /// <summary>The platform answered with a rate limit or quota error.</summary>
+    PlatformRateLimit,
+
+    /// <summary>A transient error: retried with backoff.</summary>
+    Retry,
+
+    /// <summary>A reconciliation found the attempt never reached the platform: a new attempt.</summary>
+    NotReceived,
+
+    /// <summary>The token was refreshed after an auth error: one more attempt.</summary>
+    TokenRefreshed,
+}
+
+public static class DeferCauses
+{
+    /// <summary>The snake_case tag value.</summary>
+    public static string TagValue(this DeferCause cause) => cause switch
+    {
+        DeferCause.RateLimit => "rate_limit",
+        DeferCause.PlatformRateLimit => "platform_rate_limit",
+        DeferCause.Retry => "retry",
+        DeferCause.NotReceived => "not_received",
+        _ => "token_refreshed",
+    };
+}
