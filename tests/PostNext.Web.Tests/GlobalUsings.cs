@@ -4,3 +4,4 @@ global using System.Text.Json.Nodes;
 global using Microsoft.Playwright;
 global using PostNext.Testing;
 global using Xunit;
+global using Orleans;

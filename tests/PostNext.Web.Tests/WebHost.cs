@@ -1,9 +1,17 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using PostNext.Abstractions.Platforms;
+using PostNext.Platforms.Tests.Common;
+using PostNext.Platforms.Tests.X;
+using PostNext.Platforms.X;
 using PostNext.Silo.Hosting;
 
 namespace PostNext.Web.Tests;
 
-/// <summary>The embedded host (silo, API and web app) on a loopback port, and one headless chromium for every test.</summary>
+/// <summary>
+/// The embedded host (silo, API and web app) on a loopback port with X wired to its fake on loopback, and one headless
+/// chromium for every test.
+/// </summary>
 public sealed class WebHost : IAsyncLifetime
 {
     public const string OperatorKey = "web-tests-operator-key-0001";
@@ -13,12 +21,18 @@ public sealed class WebHost : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    public FakeXApi X { get; private set; } = null!;
+
     public Uri Address => _host.Address;
 
     public HttpClient Http => _host.Http;
 
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
     public async Task InitializeAsync()
     {
+        var launching = Tests.Browser.LaunchAsync();
+        X = await FakeXApi.StartAsync();
         string[] args =
         [
             "--urls=http://127.0.0.1:0",
@@ -27,11 +41,12 @@ public sealed class WebHost : IAsyncLifetime
             $"--PostNext:Cluster:GatewayPort={FreePort.Next()}",
             "--PostNext:ApiRateLimit:PermitsPerMinute=600000",
             "--PostNext:ApiRateLimit:Burst=100000",
+            "--PostNext:Analytics:FirstHourInterval=00:00:01", // a post's first reading a second after it is published
             "--Logging:LogLevel:Default=Warning",
+            .. ConnectorHarness.HostArguments(PlatformIds.X, XConnector.Defaults, X.Server),
         ];
-        var starting = RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
-        (_playwright, Browser) = await Tests.Browser.LaunchAsync();
-        _host = await starting;
+        _host = await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
+        (_playwright, Browser) = await launching;
     }
 
     public async Task DisposeAsync()
@@ -39,41 +54,41 @@ public sealed class WebHost : IAsyncLifetime
         await Browser.DisposeAsync();
         _playwright.Dispose();
         await _host.DisposeAsync();
+        await X.DisposeAsync();
     }
 
     /// <summary>A fresh browser context (its own cookies) whose relative URLs resolve against the host.</summary>
-    public async Task<IPage> NewPageAsync()
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Address.ToString().TrimEnd('/'),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
     }
 
-    /// <summary>A new workspace (as the operator) with a key of the given scopes; returns its id and key.</summary>
+    /// <summary>A new workspace (as the operator); returns its id and its admin key.</summary>
     public async Task<(string Id, string Key)> CreateWorkspaceAsync(string timeZone = "Europe/Paris", string name = "Acme")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/workspaces") { Content = JsonContent.Create(new { name, timeZone }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        using var response = await Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        var created = JsonNode.Parse(body)!;
+        var created = await SendAsync(HttpMethod.Post, "v1/workspaces", OperatorKey, new { name, timeZone });
         return (created["id"]!.GetValue<string>(), created["apiKey"]!.GetValue<string>());
     }
 
-    /// <summary>An extra key of the workspace with the given scopes (e.g. read for a viewer).</summary>
-    public async Task<string> CreateKeyAsync(string ws, string adminKey, params string[] scopes)
+    /// <summary>Another key of the workspace with the given scopes (read for a viewer, publish for an editor).</summary>
+    public async Task<string> CreateKeyAsync(string ws, string adminKey, params string[] scopes) =>
+        (await SendAsync(HttpMethod.Post, $"v1/workspaces/{ws}/api-keys", adminKey, new { label = "key", scopes }))["apiKey"]!.GetValue<string>();
+
+    /// <summary>An API call that must succeed; its JSON answer.</summary>
+    public async Task<JsonNode> SendAsync(HttpMethod method, string path, string key, object? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/workspaces/{ws}/api-keys") { Content = JsonContent.Create(new { label = "key", scopes }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var response = await Http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
-        return JsonNode.Parse(body)!["apiKey"]!.GetValue<string>();
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
 }
 
