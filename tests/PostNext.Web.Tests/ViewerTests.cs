@@ -75,7 +75,6 @@ public sealed class ViewerTests(WebHost host)
                   document.body.appendChild(form); form.submit();
                 }
                 """, action);
-            await page.WaitForLoadStateAsync();
             await Expect(page.Locator(".flash-error")).ToContainTextAsync("Your role (viewer) cannot do this.");
         }
 

@@ -31,6 +31,7 @@ public sealed class WebHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(15_000);
         var launching = Tests.Browser.LaunchAsync();
         X = await FakeXApi.StartAsync();
         string[] args =
@@ -65,7 +66,8 @@ public sealed class WebHost : IAsyncLifetime
             BaseURL = Address.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(15_000);
+        // Generous: the machine running the tests may be busy (the server renders every state; nothing here waits on a timer).
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
