@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PostNext.Api;
+using PostNext.Web;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.ServiceDefaults.Health;
@@ -50,6 +51,7 @@ public static class FrontHost
 
         builder.Services.AddHostedService<ClientReadiness>();
         builder.Services.AddPostNextApi(builder.Configuration);
+        builder.Services.AddPostNextWeb();
         return builder;
     }
 
@@ -58,6 +60,7 @@ public static class FrontHost
         var app = builder.Build();
         app.UsePostNextDefaults();
         app.MapPostNextApi();
+        app.MapPostNextWeb();
         return app;
     }
 

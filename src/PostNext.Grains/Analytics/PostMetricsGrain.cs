@@ -78,6 +78,18 @@ public sealed partial class PostMetricsGrain(
         return Progress();
     }
 
+    /// <summary>
+    /// An activation made before its publication was published (someone asked for the post's metrics while it was
+    /// scheduled) read no record; the row may hold one now, so it reads again until it finds it.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        if (!state.RecordExists)
+        {
+            await state.ReadStateAsync();
+        }
+    }
+
     public async Task WakeAsync()
     {
         try
@@ -109,6 +121,7 @@ public sealed partial class PostMetricsGrain(
 
     public async Task<MetricsProgress> CollectDueAsync()
     {
+        await CatchUpAsync();
         if (!state.RecordExists || S.Finished)
         {
             return Progress();
@@ -154,6 +167,7 @@ public sealed partial class PostMetricsGrain(
 
     public async Task<PostMetricsSeries?> GetSeriesAsync()
     {
+        await CatchUpAsync();
         if (!state.RecordExists)
         {
             return null;

@@ -1,4 +1,5 @@
 using PostNext.Api;
+using PostNext.Web;
 using PostNext.ServiceDefaults;
 
 namespace PostNext.Silo.Hosting;
@@ -16,6 +17,7 @@ public static class SiloHost
         builder.AddPostNextDefaults();
         builder.AddPostNextSilo();
         builder.Services.AddPostNextApi(builder.Configuration);
+        builder.Services.AddPostNextWeb();
         return builder;
     }
 
@@ -24,6 +26,7 @@ public static class SiloHost
         var app = builder.Build();
         app.UsePostNextDefaults();
         app.MapPostNextApi();
+        app.MapPostNextWeb();
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PostNext.Abstractions.Platforms;
 using PostNext.Platforms.Common;
 using PostNext.Platforms.Facebook;
@@ -113,29 +112,9 @@ public sealed class ConnectorsHost : IAsyncLifetime
         return await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
     }
 
-    /// <summary>
-    /// PostNext:Platforms:&lt;id&gt;:… as an operator would set them to reach a proxy: each default URL keeps its path on the
-    /// fake's host (exactly as <see cref="ConnectorHarness.Rebase"/> maps them in the connector tests).
-    /// </summary>
-    internal static IEnumerable<string> PlatformSettings(string platform, PlatformOptions defaults, FakePlatformServer fake)
-    {
-        var prefix = $"--{PlatformOptions.SectionPrefix}:{platform}:";
-        yield return $"{prefix}ClientId={ConnectorHarness.ClientId}";
-        yield return $"{prefix}ClientSecret={ConnectorHarness.ClientSecret}";
-        yield return $"{prefix}PollInterval=00:00:00.050";
-        yield return $"{prefix}RequestTimeout=00:00:10";
-        foreach (var (name, url) in new[]
-                 {
-                     ("ApiBaseUrl", defaults.ApiBaseUrl), ("UploadBaseUrl", defaults.UploadBaseUrl), ("AuthorizeUrl", defaults.AuthorizeUrl),
-                     ("TokenUrl", defaults.TokenUrl), ("RevokeUrl", defaults.RevokeUrl),
-                 })
-        {
-            if (url is not null)
-            {
-                yield return string.Create(CultureInfo.InvariantCulture, $"{prefix}{name}={ConnectorHarness.Rebase(url, fake)}");
-            }
-        }
-    }
+    internal static IEnumerable<string> PlatformSettings(string platform, PlatformOptions defaults, FakePlatformServer fake) =>
+        ConnectorHarness.HostArguments(platform, defaults, fake);
+
 }
 
 [CollectionDefinition(Name)]

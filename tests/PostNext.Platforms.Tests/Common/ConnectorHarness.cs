@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -71,6 +72,30 @@ public static class ConnectorHarness
         new("acc" + new string('0', 20), platform, externalId, handle, AccountStatus.Connected, null, new Secret(token));
 
     public static FakeTimeProvider FakeTime() => new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// Command-line settings (PostNext:Platforms:&lt;id&gt;:…) for a host whose connector reaches <paramref name="fake"/>, as an operator would set them to reach a proxy: each default URL keeps its path on the
+    /// fake's host (exactly as <see cref="Rebase"/> maps them in the connector tests).
+    /// </summary>
+    public static IEnumerable<string> HostArguments(string platform, PlatformOptions defaults, FakePlatformServer fake)
+    {
+        var prefix = $"--{PlatformOptions.SectionPrefix}:{platform}:";
+        yield return $"{prefix}ClientId={ClientId}";
+        yield return $"{prefix}ClientSecret={ClientSecret}";
+        yield return $"{prefix}PollInterval=00:00:00.050";
+        yield return $"{prefix}RequestTimeout=00:00:10";
+        foreach (var (name, url) in new[]
+                 {
+                     ("ApiBaseUrl", defaults.ApiBaseUrl), ("UploadBaseUrl", defaults.UploadBaseUrl), ("AuthorizeUrl", defaults.AuthorizeUrl),
+                     ("TokenUrl", defaults.TokenUrl), ("RevokeUrl", defaults.RevokeUrl),
+                 })
+        {
+            if (url is not null)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{prefix}{name}={Rebase(url, fake)}");
+            }
+        }
+    }
 }
 
 /// <summary>A journal that keeps checkpoints in memory, as the publication grain would persist them.</summary>

@@ -106,6 +106,12 @@ public sealed partial class FakeXApi : IAsyncDisposable
 
     private void Map(IEndpointRouteBuilder app)
     {
+        // The consent page, for browser tests: the person agrees at once and is sent back with a code and the state.
+        app.MapGet("/i/oauth2/authorize", (string redirect_uri, string state, string code_challenge) =>
+        {
+            var redirect = new Uri(redirect_uri);
+            return Results.Redirect($"{redirect}?code={IssueCode(code_challenge, redirect)}&state={Uri.EscapeDataString(state)}");
+        });
         app.MapPost("/2/oauth2/token", Handle(TokenAsync));
         app.MapPost("/2/oauth2/revoke", Handle(RevokeAsync));
         app.MapGet("/2/users/me", Handle(MeAsync));
