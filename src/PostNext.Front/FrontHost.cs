@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PostNext.Api;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.ServiceDefaults.Health;
@@ -57,6 +58,7 @@ public static class FrontHost
     {
         var app = builder.Build();
         app.UsePostNextDefaults();
+        app.UsePostNextSessionAntiforgery();
         app.MapPostNextApi();
         return app;
     }

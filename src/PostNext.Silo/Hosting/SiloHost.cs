@@ -1,4 +1,5 @@
 using PostNext.Api;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults;
 
 namespace PostNext.Silo.Hosting;
@@ -23,6 +24,7 @@ public static class SiloHost
     {
         var app = builder.Build();
         app.UsePostNextDefaults();
+        app.UsePostNextSessionAntiforgery();
         app.MapPostNextApi();
         return app;
     }
