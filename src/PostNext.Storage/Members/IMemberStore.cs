@@ -13,13 +13,13 @@ public interface IMemberStore
     /// <summary>The account with this id, or null.</summary>
     Task<UserAccount?> FindUserAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Every workspace the person belongs to, oldest membership first.</summary>
+    /// <summary>Every workspace the person belongs to, oldest membership first (then by workspace id).</summary>
     Task<IReadOnlyList<Membership>> MembershipsOfAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>The person's membership of one workspace, or null.</summary>
     Task<Membership?> FindMemberAsync(string workspaceId, string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>The workspace's members, oldest first.</summary>
+    /// <summary>The workspace's members, oldest first (then by email).</summary>
     Task<IReadOnlyList<Membership>> MembersAsync(string workspaceId, CancellationToken cancellationToken = default);
 
     /// <summary>Gives a member another role; refused when it would leave no owner.</summary>

@@ -30,7 +30,8 @@ public sealed class InMemoryMemberStore : IMemberStore
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<Membership>>(_members.Where(m => m.UserId == userId).Select(ToMembership).ToList());
+            return Task.FromResult<IReadOnlyList<Membership>>(_members.Where(m => m.UserId == userId).Select(ToMembership)
+                .OrderBy(m => m.JoinedAt).ThenBy(m => m.WorkspaceId, StringComparer.Ordinal).ToList());
         }
     }
 
@@ -47,7 +48,8 @@ public sealed class InMemoryMemberStore : IMemberStore
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<Membership>>(_members.Where(m => m.WorkspaceId == workspaceId).Select(ToMembership).ToList());
+            return Task.FromResult<IReadOnlyList<Membership>>(_members.Where(m => m.WorkspaceId == workspaceId).Select(ToMembership)
+                .OrderBy(m => m.JoinedAt).ThenBy(m => m.Email, StringComparer.Ordinal).ToList());
         }
     }
 

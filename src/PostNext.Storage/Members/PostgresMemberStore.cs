@@ -26,7 +26,7 @@ public sealed class PostgresMemberStore(NpgsqlDataSource dataSource) : IMemberSt
         (await ReadAsync($"SELECT {MemberColumns} FROM {MemberFrom} WHERE m.workspace_id = $1 AND m.user_id = $2", [workspaceId, userId], ReadMember, cancellationToken)).FirstOrDefault();
 
     public Task<IReadOnlyList<Membership>> MembersAsync(string workspaceId, CancellationToken cancellationToken = default) =>
-        ReadAsync($"SELECT {MemberColumns} FROM {MemberFrom} WHERE m.workspace_id = $1 ORDER BY m.joined_at, m.user_id", [workspaceId], ReadMember, cancellationToken);
+        ReadAsync($"SELECT {MemberColumns} FROM {MemberFrom} WHERE m.workspace_id = $1 ORDER BY m.joined_at, u.email", [workspaceId], ReadMember, cancellationToken);
 
     public Task<MemberChange> ChangeRoleAsync(string workspaceId, string userId, string role, CancellationToken cancellationToken = default) =>
         ChangeMemberAsync(workspaceId, userId, demotes: role != WorkspaceRoles.Owner,
