@@ -11,6 +11,8 @@ public static class Ids
     public const string Account = "acc";
     public const string Post = "post";
     public const string ApiKey = "key";
+    public const string User = "usr";
+    public const string Invitation = "inv";
 
     private const int HexLength = 20;
 
@@ -28,7 +30,7 @@ public static class Ids
             return false;
         }
 
-        string[] prefixes = prefix is null ? [Workspace, Account, Post, ApiKey] : [prefix];
+        string[] prefixes = prefix is null ? [Workspace, Account, Post, ApiKey, User, Invitation] : [prefix];
         foreach (var p in prefixes)
         {
             if (id.Length == p.Length + HexLength && id.StartsWith(p, StringComparison.Ordinal) &&

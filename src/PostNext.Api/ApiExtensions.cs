@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Api.Apis;
 using PostNext.Api.Http;
+using PostNext.Api.Members;
 using PostNext.Api.Posts;
 using PostNext.Content.Addresses;
 using PostNext.Content.Media;
@@ -28,7 +29,9 @@ public static class ApiExtensions
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddAuthorizationBuilder().AddPolicy(WorkspaceAccess.AnyKeyPolicy, policy =>
-            policy.RequireRole(ApiKeyDefaults.OperatorRole, ApiKeyDefaults.WorkspaceRole));
+            policy.RequireRole(ApiKeyDefaults.OperatorRole, ApiKeyDefaults.WorkspaceRole, SessionDefaults.MemberRole));
+        services.AddPostNextSessions(configuration);
+        services.AddSingleton<IBootstrapLinkIssuer, DevelopmentBootstrap>();
         services.AddSingleton<IWorkspaceKeyResolver, WorkspaceKeyResolver>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(PlatformLimitsCatalog.FromConfiguration(configuration));
@@ -55,6 +58,8 @@ public static class ApiExtensions
         endpoints.MapAnalyticsApi();
         endpoints.MapOAuthApi();
         endpoints.MapWebhooksApi();
+        endpoints.MapAuthApi();
+        endpoints.MapMembersApi();
         return endpoints;
     }
 }

@@ -2,6 +2,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using PostNext.Api;
 using PostNext.Web;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults;
 using PostNext.ServiceDefaults.Configuration;
 using PostNext.ServiceDefaults.Health;
@@ -59,6 +60,7 @@ public static class FrontHost
     {
         var app = builder.Build();
         app.UsePostNextDefaults();
+        app.UsePostNextSessionAntiforgery();
         app.MapPostNextApi();
         app.MapPostNextWeb();
         return app;

@@ -9,7 +9,10 @@ using PostNext.ServiceDefaults.Security;
 
 namespace PostNext.ServiceDefaults;
 
-/// <summary>Once the host listens: where the API, docs and dashboard are, and the development operator key if one was generated.</summary>
+/// <summary>
+/// Once the host listens: where the API, docs and dashboard are, and when the operator key was generated (development),
+/// the key and a one-time link that makes the first owner of a new workspace.
+/// </summary>
 internal sealed partial class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
@@ -25,13 +28,13 @@ internal sealed partial class StartupBanner(
             LogEmbedded();
         }
 
-        lifetime.ApplicationStarted.Register(Print);
+        lifetime.ApplicationStarted.Register(() => _ = PrintAsync());
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Print()
+    private async Task PrintAsync()
     {
         var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var dashboard = configuration.GetSection($"{PostNextOptions.SectionName}:Dashboard").Get<DashboardSettings>() ?? new DashboardSettings();
@@ -41,15 +44,38 @@ internal sealed partial class StartupBanner(
             LogUrls(root, $"{root}/docs", dashboard.Enabled ? $"{root}{dashboard.Path}" : "(disabled)", $"{root}/health/ready");
         }
 
-        if (operatorKey.IsGenerated)
+        if (!operatorKey.IsGenerated)
         {
-            // Printed on purpose, on the console only: it is the way into a fresh embedded instance.
-            Console.WriteLine();
-            Console.WriteLine($"  Development operator key: {operatorKey.Value}");
-            Console.WriteLine("  (set PostNext:OperatorKey to choose your own; the dashboard accepts it as the Basic-auth password)");
-            Console.WriteLine();
+            return;
         }
+
+        string? link = null;
+        if (services.GetService<IBootstrapLinkIssuer>() is { } issuer && addresses.FirstOrDefault() is { } first)
+        {
+            try
+            {
+                link = await issuer.IssueAsync(first.TrimEnd('/'), lifetime.ApplicationStopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogNoBootstrapLink(ex);
+            }
+        }
+
+        // Printed on purpose, on the console only: they are the way into a fresh embedded instance.
+        Console.WriteLine();
+        Console.WriteLine($"  Development operator key: {operatorKey.Value}");
+        if (link is not null)
+        {
+            Console.WriteLine($"  First owner, open once:   {link}");
+        }
+
+        Console.WriteLine("  (set PostNext:OperatorKey to choose your own; the dashboard accepts it as the Basic-auth password)");
+        Console.WriteLine();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the development workspace and its first-owner link")]
+    private partial void LogNoBootstrapLink(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Embedded mode: one process, in-memory grain state and reminders. NOTHING IS KEPT when it stops. " +

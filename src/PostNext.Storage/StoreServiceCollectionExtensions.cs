@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PostNext.Storage.Analytics;
 using PostNext.Storage.Calendar;
 using PostNext.Storage.Posts;
+using PostNext.Storage.Members;
 using PostNext.Storage.Sandbox;
 
 namespace PostNext.Storage;
@@ -26,6 +27,25 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IPostIndexStore, PostgresPostIndexStore>();
         services.TryAddSingleton<ISandboxStore, PostgresSandboxStore>();
         services.TryAddSingleton<IMetricsStore, PostgresMetricsStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// People, roles and invitations: in PostgreSQL when <paramref name="postgres"/> (needs
+    /// <see cref="PostgresServiceCollectionExtensions.AddPostNextPostgres"/>), else in process memory. Every web host
+    /// registers it (silo and front alike), whatever else it stores.
+    /// </summary>
+    public static IServiceCollection AddPostNextMemberStore(this IServiceCollection services, bool postgres)
+    {
+        if (postgres)
+        {
+            services.TryAddSingleton<IMemberStore, PostgresMemberStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IMemberStore, InMemoryMemberStore>();
+        }
+
         return services;
     }
 }

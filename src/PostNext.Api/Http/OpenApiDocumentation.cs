@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Apis;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults.Security;
 
 namespace PostNext.Api.Http;
@@ -17,6 +18,7 @@ namespace PostNext.Api.Http;
 public static partial class OpenApiDocumentation
 {
     public const string SchemeName = "bearer";
+    public const string SessionSchemeName = "session";
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
@@ -27,6 +29,8 @@ public static partial class OpenApiDocumentation
         ["Analytics"] = "Engagement reports, best times and each post's metrics history.",
         ["Webhooks"] = "Signed event deliveries to your receivers, their history, redelivery and secret rotation.",
         ["Cluster"] = "The silos of the cluster (operator).",
+        ["Auth"] = "People: sign in with email and password (a session cookie), switch workspace, accept invitations.",
+        ["Members"] = "A workspace's members with their roles (owner, editor, viewer), invitations, and the operator's bootstrap link.",
     };
 
     private static readonly Dictionary<string, string> ParameterDescriptions = new(StringComparer.Ordinal)
@@ -38,6 +42,8 @@ public static partial class OpenApiDocumentation
         ["webhookId"] = "The webhook id (wh…).",
         ["deliveryId"] = "The delivery id.",
         ["platform"] = "The platform: x, linkedin, facebook, instagram, tiktok or youtube.",
+        ["userId"] = "The member's user id (usr…).",
+        ["invitationId"] = "The invitation id (inv…).",
     };
 
     public static OpenApiOptions AddPostNextDocumentation(this OpenApiOptions options)
@@ -62,6 +68,14 @@ public static partial class OpenApiDocumentation
                 Description = "The operator key, or a workspace key (pn_…) whose scopes (read, publish, admin) each operation names. " +
                               "Browsers may send a key as the Basic password instead (the dashboard).",
             };
+            document.Components.SecuritySchemes[SessionSchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Cookie,
+                Name = SessionDefaults.Scheme,
+                Description = "A person's session, set by sign-in: acts with the person's role in one workspace (viewer ≈ read, editor ≈ publish, " +
+                              $"owner ≈ admin). Every state-changing call made with it sends the antiforgery token in {SessionDefaults.AntiforgeryHeader}.",
+            };
             var used = (document.Paths ?? []).SelectMany(p => p.Value.Operations ?? []).SelectMany(o => o.Value.Tags ?? new HashSet<OpenApiTagReference>())
                 .Select(t => t.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
             document.Tags = new HashSet<OpenApiTag>(
@@ -78,13 +92,23 @@ public static partial class OpenApiDocumentation
             {
                 operation.Security = [];
             }
+            else if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == SessionDefaults.Scheme))
+            {
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SessionSchemeName, context.Document)] = [] }];
+                operation.Description = (operation.Description is { Length: > 0 } d ? d + "\n\n" : "") + "Needs a person's session (the PostNext.Session cookie).";
+            }
             else
             {
                 var role = Role(metadata, context.Description.HttpMethod ?? "GET");
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = [role] }];
+                if (role != ApiKeyDefaults.OperatorRole)
+                {
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SessionSchemeName, context.Document)] = [] });
+                }
+
                 operation.Description = (operation.Description is { Length: > 0 } d ? d + "\n\n" : "") + (role == ApiKeyDefaults.OperatorRole
                     ? "Needs the operator key."
-                    : $"Needs the operator key or a workspace key with the `{role}` scope.");
+                    : $"Needs the operator key, a workspace key with the `{role}` scope, or a person's session with the `{WorkspaceRoles.ForScope(role)}` role.");
             }
 
             if (operation.OperationId == "CreatePost")

@@ -6,14 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Workspaces;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults.Security;
 
 namespace PostNext.Api.Http;
 
 /// <summary>
-/// Guards every <c>/v1/workspaces/{ws}/…</c> route: the operator sees every workspace, a workspace key only its own
-/// (anything else answers 404, as if the workspace did not exist) and only within its scopes (else 403). GET needs
-/// <c>read</c>; other methods <c>admin</c>, unless the route asks less with <see cref="RequireScope{T}"/>.
+/// Guards every <c>/v1/workspaces/{ws}/…</c> route: the operator sees every workspace, a workspace key or a person's
+/// session only its own (anything else answers 404, as if the workspace did not exist) and only within its role (else
+/// 403). A route needs a scope: GET <c>read</c>, other methods <c>admin</c>, unless it asks less with
+/// <see cref="RequireScope{T}"/>. A person's role and a key's strongest scope meet on one ladder
+/// (<see cref="WorkspaceRoles"/>: viewer ≈ read, editor ≈ publish, owner ≈ admin), so this one rule governs both.
 /// </summary>
 public static class WorkspaceAccess
 {
@@ -32,11 +35,9 @@ public static class WorkspaceAccess
         }
 
         var required = RequiredScope(http);
-        if (!http.User.IsInRole(ApiKeyDefaults.OperatorRole) &&
-            !ApiScopes.Allows(http.User.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value), required))
+        if (!http.User.IsInRole(ApiKeyDefaults.OperatorRole) && !WorkspaceRoles.Allows(RoleOf(http.User), WorkspaceRoles.ForScope(required)))
         {
-            var granted = string.Join(", ", http.User.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value));
-            return Problems.Forbidden($"{http.Request.Method} on this route needs a key with the '{required}' scope; this key has: {granted}.");
+            return Problems.Forbidden(DenialDetail(http, required));
         }
 
         http.Items[IdKey] = ws;
@@ -79,6 +80,26 @@ public static class WorkspaceAccess
     /// <summary>The workspace of a request the filter let in (it exists).</summary>
     public static async Task<WorkspaceView> WorkspaceViewAsync(this HttpContext http) =>
         await http.WorkspaceAsync() ?? throw new InvalidOperationException($"Workspace {http.WorkspaceId()} vanished.");
+
+    /// <summary>
+    /// The role a principal has in the workspace its claims name: a session's role claim, or what a key's strongest
+    /// scope stands for; null for anything else.
+    /// </summary>
+    public static string? RoleOf(ClaimsPrincipal user) =>
+        user.FindFirst(SessionDefaults.RoleClaim)?.Value is { } role
+            ? role
+            : user.IsInRole(ApiKeyDefaults.WorkspaceRole) ? WorkspaceRoles.FromScopes(user.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value)) : null;
+
+    private static string DenialDetail(HttpContext http, string required)
+    {
+        if (http.User.HasClaim(c => c.Type == SessionDefaults.RoleClaim))
+        {
+            return $"{http.Request.Method} on this route needs the '{WorkspaceRoles.ForScope(required)}' role; you are '{RoleOf(http.User)}' in this workspace.";
+        }
+
+        var granted = string.Join(", ", http.User.FindAll(ApiKeyDefaults.ScopeClaim).Select(c => c.Value));
+        return $"{http.Request.Method} on this route needs a key with the '{required}' scope; this key has: {granted}.";
+    }
 
     private static bool MayAccess(ClaimsPrincipal user, string workspaceId) =>
         user.IsInRole(ApiKeyDefaults.OperatorRole) || user.HasClaim(ApiKeyDefaults.WorkspaceClaim, workspaceId);

@@ -1,5 +1,6 @@
 using PostNext.Api;
 using PostNext.Web;
+using PostNext.Api.Members;
 using PostNext.ServiceDefaults;
 
 namespace PostNext.Silo.Hosting;
@@ -25,6 +26,7 @@ public static class SiloHost
     {
         var app = builder.Build();
         app.UsePostNextDefaults();
+        app.UsePostNextSessionAntiforgery();
         app.MapPostNextApi();
         app.MapPostNextWeb();
         return app;

@@ -1,15 +1,19 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace PostNext.Hosting.Tests.Observability;
 
 /// <summary>
 /// <c>dotnet run</c> for a newcomer: the real silo process in Development prints no framework chatter (Orleans option
-/// dumps, per-call resilience logs, lifetime notices), and its last lines are the URLs and the development key.
+/// dumps, per-call resilience logs, lifetime notices), and its last lines are the URLs, the development key and the
+/// one-time link that makes the first owner of a new workspace.
 /// </summary>
 public sealed class DevelopmentConsoleTests
 {
     [Fact]
-    public async Task The_development_console_ends_with_the_urls_and_the_key()
+    public async Task The_development_console_ends_with_the_urls_the_key_and_a_working_first_owner_link()
     {
         var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet")
@@ -32,7 +36,7 @@ public sealed class DevelopmentConsoleTests
         start.Environment.Remove("Logging__LogLevel__Default");
 
         var lines = new List<string>();
-        var keyShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var linkShown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var process = Process.Start(start)!;
         void Collect(string? line)
         {
@@ -46,9 +50,9 @@ public sealed class DevelopmentConsoleTests
                 lines.Add(line);
             }
 
-            if (line.Contains("Development operator key:", StringComparison.Ordinal))
+            if (line.Contains("First owner, open once:", StringComparison.Ordinal))
             {
-                keyShown.TrySetResult();
+                linkShown.TrySetResult();
             }
         }
 
@@ -58,10 +62,25 @@ public sealed class DevelopmentConsoleTests
         process.BeginErrorReadLine();
         try
         {
-            await keyShown.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await linkShown.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
             // Whatever would still follow the banner has been written well within this.
             await Task.Delay(TimeSpan.FromSeconds(2));
+
+            // The printed link works once: its token accepted with an email and a password makes the workspace's owner.
+            string link;
+            lock (lines)
+            {
+                link = lines.Single(l => l.Contains("First owner, open once:", StringComparison.Ordinal)).Split("open once:", 2)[1].Trim();
+            }
+
+            Assert.StartsWith($"http://127.0.0.1:{port}/app/join?token=", link, StringComparison.Ordinal);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            using var accepted = await http.PostAsJsonAsync("v1/auth/invitations/accept",
+                new { token = link.Split("token=", 2)[1], email = "first@example.com", password = "a long enough password" });
+            var session = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            Assert.Equal("owner", session["role"]!.GetValue<string>());
         }
         finally
         {
@@ -80,9 +99,10 @@ public sealed class DevelopmentConsoleTests
         Assert.DoesNotContain("Execution attempt", all, StringComparison.Ordinal);
         Assert.True(shown.Count <= 15, $"{shown.Count} lines before and with the banner:\n{all}");
 
-        var tail = shown.TakeLast(3).ToList();
+        var tail = shown.TakeLast(4).ToList();
         Assert.Contains($"PostNext listening on http://127.0.0.1:{port}", tail[0], StringComparison.Ordinal);
         Assert.StartsWith("  Development operator key: dev-", tail[1], StringComparison.Ordinal);
-        Assert.Contains("PostNext:OperatorKey", tail[2], StringComparison.Ordinal);
+        Assert.StartsWith("  First owner, open once:   http://", tail[2], StringComparison.Ordinal);
+        Assert.Contains("PostNext:OperatorKey", tail[3], StringComparison.Ordinal);
     }
 }
