@@ -41,8 +41,9 @@ public sealed partial class WebhookBacklogRefresher(
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
+            // Stopping: a read cut short is no failure.
         }
         finally
         {
