@@ -36,6 +36,9 @@ public sealed class RecordedMeasurements : IDisposable
         _listener.Start();
     }
 
+    /// <summary>Asks every observable instrument (gauges) for its current value now, as a scrape does.</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
     /// <summary>Everything recorded so far.</summary>
     public IReadOnlyList<Measurement> All => [.. _measurements];
 

@@ -85,6 +85,25 @@ public static class PostNextTelemetry
     public static readonly Counter<long> WebhookDeliveryFailures = Meter.CreateCounter<long>(
         "postnext.webhook.delivery.failures", "{attempt}", "Failed webhook delivery attempts by reason.");
 
+    /// <summary>The latest backlog reading (pending deliveries, age of the oldest in seconds); null until one is reported.</summary>
+    private static volatile BacklogReading? _webhookBacklog;
+
+    /// <summary>Webhook deliveries pending across every webhook, as last read by this silo's backlog refresher.</summary>
+    public static readonly ObservableGauge<long> WebhookDeliveriesPending = Meter.CreateObservableGauge(
+        "postnext.webhook.deliveries.pending", () => _webhookBacklog is { } b ? [new Measurement<long>(b.Pending)] : Array.Empty<Measurement<long>>(),
+        "{delivery}", "Webhook deliveries waiting to be delivered (due or retrying), across every webhook.");
+
+    /// <summary>Seconds since the oldest pending webhook delivery's event was created (0 when none is pending).</summary>
+    public static readonly ObservableGauge<double> WebhookOldestPendingAge = Meter.CreateObservableGauge(
+        "postnext.webhook.oldest_pending_age", () => _webhookBacklog is { } b ? [new Measurement<double>(b.OldestAgeSeconds)] : Array.Empty<Measurement<double>>(),
+        "s", "Seconds since the oldest pending webhook delivery's event was created (0 when none is pending).");
+
+    /// <summary>Publishes a backlog reading for the two webhook backlog gauges; null withdraws it (the refresher stopped).</summary>
+    public static void ReportWebhookBacklog(long pending, double oldestAgeSeconds) => _webhookBacklog = new BacklogReading(pending, oldestAgeSeconds);
+
+    /// <summary>Withdraws the backlog reading: the gauges report nothing until the next one.</summary>
+    public static void ClearWebhookBacklog() => _webhookBacklog = null;
+
     /// <summary>Token refreshes, by platform and outcome (success, refused, failed).</summary>
     public static readonly Counter<long> TokenRefreshes = Meter.CreateCounter<long>(
         "postnext.token.refreshes", "{refresh}", "Access-token refreshes by platform and outcome.");
@@ -117,4 +136,7 @@ public static class PostNextTelemetry
         Posts.ErrorCategory.UnknownOutcome => "unknown_outcome",
         _ => "other",
     };
+
+    /// <summary>One backlog reading, swapped whole so a scrape never sees half of one.</summary>
+    private sealed record BacklogReading(long Pending, double OldestAgeSeconds);
 }

@@ -44,6 +44,9 @@ public sealed class WebhookOptions
     /// <summary>Delivered and failed deliveries older than this are forgotten.</summary>
     public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often each silo reads the pending deliveries' count and oldest age for the backlog gauges (one aggregate query).</summary>
+    public TimeSpan BacklogRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The problems with these settings (empty when usable).</summary>
     public IEnumerable<string> Problems()
     {
@@ -55,6 +58,11 @@ public sealed class WebhookOptions
         if (InitialRetryDelay <= TimeSpan.Zero || MaxRetryDelay < InitialRetryDelay)
         {
             yield return "InitialRetryDelay must be positive and MaxRetryDelay at least InitialRetryDelay.";
+        }
+
+        if (BacklogRefreshInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return "BacklogRefreshInterval must be at least 100 ms.";
         }
 
         if (RequestTimeout <= TimeSpan.Zero)

@@ -10,7 +10,8 @@ public static class WebhookServiceCollectionExtensions
 {
     /// <summary>
     /// What the webhook grains need: their options (<c>PostNext:Webhooks</c>, validated at start-up), the deliveries
-    /// store (PostgreSQL in cluster mode, memory when embedded), the secret vault and the guarded HTTP client.
+    /// store (PostgreSQL in cluster mode, memory when embedded), the secret vault, the guarded HTTP client and the
+    /// backlog gauges' refresher.
     /// </summary>
     public static IServiceCollection AddPostNextWebhooks(this IServiceCollection services, IConfiguration configuration, bool persistInPostgres)
     {
@@ -23,6 +24,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<WebhookSecretVault>();
         services.TryAddSingleton(sp => new WebhookUrlPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>()));
         services.TryAddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookBacklogRefresher>();
         services.AddHttpClient(WebhookSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<WebhookUrlPolicy>().CreateHandler());
         return services;

@@ -40,4 +40,10 @@ public interface IWebhookDeliveryStore
 
     /// <summary>Forgets a webhook's finished (delivered or failed) deliveries created before <paramref name="before"/>.</summary>
     Task PruneAsync(string workspaceId, string webhookId, DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>How many deliveries are pending across every webhook, and the creation time of the oldest: one aggregate read (the backlog gauges).</summary>
+    Task<WebhookBacklog> BacklogAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>The pending deliveries of every webhook: their count and the creation time of the oldest (null when none).</summary>
+public sealed record WebhookBacklog(long Pending, DateTimeOffset? OldestCreatedAt);

@@ -50,6 +50,15 @@ public sealed class InMemoryWebhookDeliveryStore : IWebhookDeliveryStore
         }
     }
 
+    public Task<WebhookBacklog> BacklogAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var pending = _byWebhook.Values.SelectMany(d => d.Values).Where(d => d.Status == WebhookDeliveryStatus.Pending).ToList();
+            return Task.FromResult(new WebhookBacklog(pending.Count, pending.Count == 0 ? null : pending.Min(d => d.CreatedAt)));
+        }
+    }
+
     public Task UpdateAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -68,6 +68,18 @@ public sealed class PostgresWebhookDeliveryStore(NpgsqlDataSource dataSource) : 
         return result is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
+    public async Task<WebhookBacklog> BacklogAsync(CancellationToken cancellationToken = default)
+    {
+        // An index-only scan of the pending partial index on created_at (0015): proportional to the backlog, not the table.
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*), min(created_at) FROM postnext_webhook_deliveries WHERE status = 'pending'
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var oldest = reader.IsDBNull(1) ? (DateTimeOffset?)null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
+        return new WebhookBacklog(reader.GetInt64(0), oldest);
+    }
+
     public async Task UpdateAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""

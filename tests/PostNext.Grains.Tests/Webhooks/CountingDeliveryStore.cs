@@ -54,4 +54,6 @@ public sealed class CountingDeliveryStore(IWebhookDeliveryStore inner) : IWebhoo
 
     public Task PruneAsync(string workspaceId, string webhookId, DateTimeOffset before, CancellationToken cancellationToken = default) =>
         inner.PruneAsync(workspaceId, webhookId, before, cancellationToken);
+
+    public Task<WebhookBacklog> BacklogAsync(CancellationToken cancellationToken = default) => inner.BacklogAsync(cancellationToken);
 }

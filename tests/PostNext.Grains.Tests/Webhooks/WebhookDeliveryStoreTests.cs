@@ -57,6 +57,29 @@ public abstract class WebhookDeliveryStoreContract
         Assert.Single(await store.ListAsync(ws, other, 10));
     }
 
+    [Fact]
+    public async Task The_backlog_counts_pending_deliveries_of_every_webhook_and_dates_the_oldest_ignoring_finished_ones()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(new WebhookBacklog(0, null), await store.BacklogAsync());
+
+        var ws = Ids.New(Ids.Workspace);
+        var hook = Ids.New(WebhookIds.Webhook);
+        var other = Ids.New(WebhookIds.Webhook);
+        var old = Delivery(ws, hook, "evt0", T0) with { CreatedAt = T0.AddMinutes(-7) };
+        var delivered = Delivery(ws, hook, "evt1", T0) with { CreatedAt = T0.AddMinutes(-30) };
+        var failed = Delivery(ws, other, "evt2", T0) with { CreatedAt = T0.AddMinutes(-20) };
+        await store.AddAsync([old, delivered, failed, Delivery(ws, other, "evt3", T0), Delivery(Ids.New(Ids.Workspace), Ids.New(WebhookIds.Webhook), "evt4", T0)]);
+        Assert.Equal(new WebhookBacklog(5, T0.AddMinutes(-30)), await store.BacklogAsync());
+
+        await store.UpdateAsync(delivered with { Status = WebhookDeliveryStatus.Delivered, AttemptCount = 1, NextAttemptAt = null, DeliveredAt = T0 });
+        await store.UpdateAsync(failed with { Status = WebhookDeliveryStatus.Failed, AttemptCount = 9, NextAttemptAt = null });
+        Assert.Equal(new WebhookBacklog(3, T0.AddMinutes(-7)), await store.BacklogAsync());
+
+        await store.RemoveWebhookAsync(ws, hook);
+        Assert.Equal(new WebhookBacklog(2, T0), await store.BacklogAsync());
+    }
+
     private static WebhookDelivery Delivery(string ws, string hook, string eventId, DateTimeOffset nextAttempt) => new(
         WebhookIds.DeliveryFor(hook, eventId), ws, hook, eventId, WebhookEventTypes.PostPublished, $"{{\"id\":\"{eventId}\"}}", T0,
         WebhookDeliveryStatus.Pending, 0, nextAttempt, null, []);

@@ -49,7 +49,7 @@ public sealed partial class MonitoringConfigTests : IAsyncLifetime
                  {
                      "postnext_publish_lateness_seconds_bucket", "postnext_publications_completed_total", "postnext_publish_deferrals_total",
                      "postnext_publish_attempts_total", "postnext_webhook_delivery_lag_seconds_bucket", "orleans_catalog_activations",
-                     "db_client_connection_count",
+                     "db_client_connection_count", "postnext_webhook_deliveries_pending", "postnext_webhook_oldest_pending_age_seconds",
                  })
         {
             Assert.Contains(metric, all, StringComparison.Ordinal);
@@ -60,6 +60,9 @@ public sealed partial class MonitoringConfigTests : IAsyncLifetime
         {
             Assert.Contains($"alert: {alert}", alerts, StringComparison.Ordinal);
         }
+
+        // A receiver that hangs delivers nothing, so only the backlog gauge shows its events piling up.
+        Assert.Contains("max(postnext_webhook_oldest_pending_age_seconds) > ", alerts, StringComparison.Ordinal);
     }
 
     [Fact]
