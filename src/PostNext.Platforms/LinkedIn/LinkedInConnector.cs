@@ -76,10 +76,23 @@ public sealed partial class LinkedInConnector(
         }
     }
 
+    /// <summary>
+    /// Who sees the post: the target's choice, PUBLIC by default. CONNECTIONS is a member's audience; a page has none,
+    /// so a page post asking for it is refused before anything is sent.
+    /// </summary>
+    private static string Visibility(LinkedInPostOptions? options, string author)
+    {
+        var visibility = options?.Visibility ?? "PUBLIC";
+        return visibility == "CONNECTIONS" && author.StartsWith("urn:li:organization:", StringComparison.Ordinal)
+            ? throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, "A LinkedIn page has no connections: choose PUBLIC or LOGGED_IN visibility for a page post."))
+            : visibility;
+    }
+
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
         AttemptAsync(async irreversible =>
         {
             var author = request.Account.ExternalId;
+            var visibility = Visibility(request.Options.LinkedIn, author);
             var (content, urns) = await UploadMediaAsync(request, cancellationToken);
             if (urns.Count > 0)
             {
@@ -90,7 +103,7 @@ public sealed partial class LinkedInConnector(
             {
                 ["author"] = author,
                 ["commentary"] = LittleText.Escape(request.Content.Text),
-                ["visibility"] = "PUBLIC",
+                ["visibility"] = visibility,
                 ["distribution"] = new JsonObject
                 {
                     ["feedDistribution"] = "MAIN_FEED",
