@@ -64,11 +64,14 @@ public sealed record InstagramPostOptions(
     public static readonly IReadOnlyList<string> Types = [PostTypes.Feed, PostTypes.Reel, PostTypes.Story];
 }
 
-/// <summary>Facebook Page: a feed post (the default), a reel (one video) or a story (one photo or video).</summary>
+/// <summary>
+/// Facebook Page: what the post becomes. The Graph API also makes Page reels (one video) and stories (one photo or
+/// video); the connector publishes feed posts only so far, so only <see cref="PostTypes.Feed"/> is accepted.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.FacebookPostOptions")]
 public sealed record FacebookPostOptions([property: Id(0)] string? Type = null)
 {
-    public static readonly IReadOnlyList<string> Types = [PostTypes.Feed, PostTypes.Reel, PostTypes.Story];
+    public static readonly IReadOnlyList<string> Supported = [PostTypes.Feed];
 }
 
 /// <summary>LinkedIn: who sees the post. <c>PUBLIC</c> (the default), <c>CONNECTIONS</c> (members only) or <c>LOGGED_IN</c>.</summary>

@@ -94,7 +94,7 @@ public sealed record InstagramOptionsDto(
 
 /// <summary>Facebook Page: what the post becomes.</summary>
 public sealed record FacebookOptionsDto(
-    [property: Description("feed (default), reel (one video) or story (one photo or video).")]
+    [property: Description("feed (the default and, so far, the only type PostNext publishes to a Page).")]
     string? Type = null);
 
 /// <summary>LinkedIn: who sees the post.</summary>

@@ -47,7 +47,7 @@ public static partial class TargetOptionsReader
             PlatformIds.TikTok when dto.TikTok is { } t => new PostOptions(TikTok: TikTok(t, $"{field}.tiktok", errors)),
             PlatformIds.YouTube when dto.YouTube is { } y => new PostOptions(YouTube: YouTube(y, $"{field}.youtube", addresses, errors)),
             PlatformIds.Instagram when dto.Instagram is { } i => new PostOptions(Instagram: Instagram(i, $"{field}.instagram", errors)),
-            PlatformIds.Facebook when dto.Facebook is { } f => new PostOptions(Facebook: new FacebookPostOptions(OneOf(f.Type, FacebookPostOptions.Types, $"{field}.facebook.type", errors))),
+            PlatformIds.Facebook when dto.Facebook is { } f => new PostOptions(Facebook: new FacebookPostOptions(OneOf(f.Type?.ToLowerInvariant(), FacebookPostOptions.Supported, $"{field}.facebook.type", errors))),
             PlatformIds.LinkedIn when dto.LinkedIn is { } l => new PostOptions(LinkedIn: new LinkedInPostOptions(OneOf(l.Visibility?.ToUpperInvariant(), LinkedInPostOptions.Visibilities, $"{field}.linkedin.visibility", errors))),
             _ => null,
         };

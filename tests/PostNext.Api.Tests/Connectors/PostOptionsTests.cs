@@ -117,6 +117,38 @@ public sealed class PostOptionsTests(ConnectorsHost host)
     }
 
     [Fact]
+    public async Task Meta_and_linkedin_options_outside_their_sets_and_caps_answer_400_naming_each_field()
+    {
+        var (ws, key) = await host.Api.CreateWorkspaceAsync();
+        string Id(JsonObject account) => account["id"]!.GetValue<string>();
+        var facebook = Id(await host.Api.ImportAccountAsync(ws, key, PlatformIds.Facebook, "page", "1001", "page-token"));
+        var instagram = Id(await host.Api.ImportAccountAsync(ws, key, PlatformIds.Instagram, "insta", "1002", "ig-token"));
+        var linkedIn = Id(await host.Api.ImportAccountAsync(ws, key, PlatformIds.LinkedIn, "member", "urn:li:person:1", "li-token"));
+
+        var refused = await CreateAsync(ws, key, new
+        {
+            content = new { text = "Bread", media = new[] { new { url = "https://cdn.example.com/bread.jpg", type = "image" } } },
+            targets = new object[]
+            {
+                new { accountId = facebook, options = new { facebook = new { type = "reel" } } },
+                new { accountId = instagram, options = new { instagram = new { type = "igtv", collaborators = new[] { "a", "b", "c", "d" }, altText = new string('a', 1001) } } },
+                new { accountId = linkedIn, options = new { linkedin = new { visibility = "FRIENDS" } } },
+            },
+            schedule = new { mode = "now" },
+        }, "bad-meta");
+
+        var errors = (await ApiHost.JsonAsync(refused, HttpStatusCode.BadRequest))["errors"]!.AsObject();
+        Assert.Equal(
+            new[]
+            {
+                "targets[0].options.facebook.type", "targets[1].options.instagram.altText", "targets[1].options.instagram.collaborators",
+                "targets[1].options.instagram.type", "targets[2].options.linkedin.visibility",
+            },
+            errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        await AssertNothingStoredAsync(ws, key);
+    }
+
+    [Fact]
     public async Task Patch_replaces_a_targets_options_and_an_update_without_targets_keeps_them()
     {
         var (ws, key, tikTok) = await TikTokAccountAsync();
