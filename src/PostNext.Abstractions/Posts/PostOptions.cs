@@ -48,6 +48,13 @@ public sealed record YouTubePostOptions(
     [property: Id(6)] string? ThumbnailUrl = null)
 {
     public static readonly IReadOnlyList<string> Privacies = ["public", "unlisted", "private"];
+
+    /// <summary>Value equality, tags compared item by item (so a repeated schedule is recognised as the same).</summary>
+    public bool Equals(YouTubePostOptions? other) =>
+        other is not null && Title == other.Title && Description == other.Description && CategoryId == other.CategoryId && Privacy == other.Privacy &&
+        MadeForKids == other.MadeForKids && ThumbnailUrl == other.ThumbnailUrl && (Tags ?? []).SequenceEqual(other.Tags ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Title, Description, CategoryId, Privacy, MadeForKids, ThumbnailUrl, Tags?.Count);
 }
 
 /// <summary>
@@ -62,6 +69,13 @@ public sealed record InstagramPostOptions(
     [property: Id(3)] string? AltText = null)
 {
     public static readonly IReadOnlyList<string> Types = [PostTypes.Feed, PostTypes.Reel, PostTypes.Story];
+
+    /// <summary>Value equality, collaborators compared item by item.</summary>
+    public bool Equals(InstagramPostOptions? other) =>
+        other is not null && Type == other.Type && ShareToFeed == other.ShareToFeed && AltText == other.AltText &&
+        (Collaborators ?? []).SequenceEqual(other.Collaborators ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Type, ShareToFeed, AltText, Collaborators?.Count);
 }
 
 /// <summary>

@@ -76,6 +76,8 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
 
         var violations = targets
             .SelectMany(t => Violations(accounts[t.AccountId], content.With(t.Overrides, options[t.AccountId])))
+            .Concat(targets.SelectMany(t => OptionRules.CheckAccount(accounts[t.AccountId].Platform, accounts[t.AccountId].ExternalId, options[t.AccountId])
+                .Select(v => new ViolationDto(t.AccountId, accounts[t.AccountId].Platform, v.Code, v.Field, v.Message))))
             .ToList();
         if (violations.Count == 0 && !draft)
         {

@@ -80,6 +80,16 @@ public static class OptionRules
         }
     }
 
+    /// <summary>What the account itself rules out: a LinkedIn page (an organization author) has no connections to show a post to.</summary>
+    public static IEnumerable<ContentViolation> CheckAccount(string platformId, string externalId, PostOptions? options)
+    {
+        if (platformId == PlatformIds.LinkedIn && options?.LinkedIn?.Visibility == "CONNECTIONS" &&
+            externalId.StartsWith("urn:li:organization:", StringComparison.Ordinal))
+        {
+            yield return new(OptionConflict, "options.linkedin.visibility", "A LinkedIn page has no connections: choose PUBLIC or LOGGED_IN for a page post.");
+        }
+    }
+
     /// <summary>What TikTok requires of the creator's choices whatever creator_info offers.</summary>
     public static IEnumerable<ContentViolation> TikTok(TikTokPostOptions? options)
     {

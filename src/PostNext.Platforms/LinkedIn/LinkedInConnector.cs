@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Options;
 using PostNext.Platforms.Common;
 
 namespace PostNext.Platforms.LinkedIn;
@@ -80,19 +81,16 @@ public sealed partial class LinkedInConnector(
     /// Who sees the post: the target's choice, PUBLIC by default. CONNECTIONS is a member's audience; a page has none,
     /// so a page post asking for it is refused before anything is sent.
     /// </summary>
-    private static string Visibility(LinkedInPostOptions? options, string author)
-    {
-        var visibility = options?.Visibility ?? "PUBLIC";
-        return visibility == "CONNECTIONS" && author.StartsWith("urn:li:organization:", StringComparison.Ordinal)
-            ? throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, "A LinkedIn page has no connections: choose PUBLIC or LOGGED_IN visibility for a page post."))
-            : visibility;
-    }
+    private string Visibility(PostOptions options, string author) =>
+        OptionRules.CheckAccount(Platform, author, options).FirstOrDefault() is { } refused
+            ? throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, refused.Message))
+            : options.LinkedIn?.Visibility ?? "PUBLIC";
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
         AttemptAsync(async irreversible =>
         {
             var author = request.Account.ExternalId;
-            var visibility = Visibility(request.Options.LinkedIn, author);
+            var visibility = Visibility(request.Options, author);
             var (content, urns) = await UploadMediaAsync(request, cancellationToken);
             if (urns.Count > 0)
             {

@@ -149,6 +149,24 @@ public sealed class PostOptionsTests(ConnectorsHost host)
     }
 
     [Fact]
+    public async Task A_linkedin_page_post_for_connections_only_is_refused_with_422()
+    {
+        var (ws, key) = await host.Api.CreateWorkspaceAsync();
+        var page = (await host.Api.ImportAccountAsync(ws, key, PlatformIds.LinkedIn, "postnext", "urn:li:organization:5515715", "li-token"))["id"]!.GetValue<string>();
+
+        var refused = await CreateAsync(ws, key, new
+        {
+            content = new { text = "For our followers" },
+            targets = new[] { new { accountId = page, options = new { linkedin = new { visibility = "connections" } } } },
+            schedule = new { mode = "now" },
+        }, "page-connections");
+
+        var violation = Assert.Single(await ViolationsAsync(refused))!;
+        Assert.Equal(("option_conflict", "options.linkedin.visibility"), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>()));
+        await AssertNothingStoredAsync(ws, key);
+    }
+
+    [Fact]
     public async Task Patch_replaces_a_targets_options_and_an_update_without_targets_keeps_them()
     {
         var (ws, key, tikTok) = await TikTokAccountAsync();

@@ -69,4 +69,13 @@ public sealed class OptionRulesTests
 
         Assert.Equal(["options.instagram.shareToFeed", "options.instagram.altText"], OptionRules.Check(PlatformIds.Instagram, story).Select(v => v.Field));
     }
+
+    [Fact]
+    public void Options_with_lists_are_equal_by_value_so_a_repeated_schedule_is_the_same()
+    {
+        PostOptions Make() => new(YouTube: new YouTubePostOptions(Tags: new List<string> { "a", "b" }), Instagram: new InstagramPostOptions(Collaborators: new List<string> { "ada" }));
+
+        Assert.Equal(Make(), Make());
+        Assert.NotEqual(Make(), Make() with { YouTube = new YouTubePostOptions(Tags: ["a", "c"]) });
+    }
 }
