@@ -41,12 +41,15 @@ public interface IPlatformConnector
 
     /// <summary>Reads the account's audience (followers).</summary>
     Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken);
+
+    /// <summary>What the account's owner may choose for a post right now (TikTok's creator_info); null when the platform has nothing to check.</summary>
+    Task<PublishingChoices?> ReadPublishingChoicesAsync(PublishingIdentity account, CancellationToken cancellationToken) => Task.FromResult<PublishingChoices?>(null);
 }
 
 /// <summary>
-/// One attempt to publish: the stable publication key, this attempt's id, who publishes and what, the checkpoints
-/// earlier attempts saved, the journal to save new ones, and the choices made for this target on this platform
-/// (<see cref="TargetOptions"/>, keyed by the connector's documented names, e.g. <c>tiktok.privacy_level</c>).
+/// One attempt to publish: the stable publication key, this attempt's id, who publishes and what (the content carries
+/// the choices made for this target on its platform, <see cref="Options"/>), the checkpoints earlier attempts saved,
+/// and the journal to save new ones.
 /// </summary>
 public sealed record PublishRequest(
     string PublicationKey,
@@ -54,13 +57,14 @@ public sealed record PublishRequest(
     PublishingIdentity Account,
     PostContent Content,
     IReadOnlyDictionary<string, string>? Checkpoints = null,
-    IPublishJournal? Journal = null,
-    IReadOnlyDictionary<string, string>? TargetOptions = null)
+    IPublishJournal? Journal = null)
 {
     public string? Checkpoint(string key) => Checkpoints?.GetValueOrDefault(key);
 
-    /// <summary>A choice made for this target, or null when none was made.</summary>
-    public string? Option(string key) => TargetOptions?.GetValueOrDefault(key);
+    /// <summary>The choices made for this target on its platform (none when the post gave none).</summary>
+    public PostOptions Options => Content.Options ?? NoOptions;
+
+    private static readonly PostOptions NoOptions = new();
 
     public Task SaveCheckpointAsync(string key, string value) => Journal?.SaveAsync(key, value) ?? Task.CompletedTask;
 }

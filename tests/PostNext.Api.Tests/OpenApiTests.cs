@@ -22,4 +22,28 @@ public sealed class OpenApiTests(ApiHost api)
 
         Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("docs")).StatusCode);
     }
+
+    [Fact]
+    public async Task Each_platforms_target_options_are_a_typed_schema_with_their_fields_described()
+    {
+        var schemas = JsonNode.Parse(await api.Http.GetStringAsync("openapi/v1.json"))!["components"]!["schemas"]!;
+
+        Assert.Equal(
+            ["facebook", "instagram", "linkedin", "tiktok", "youtube"],
+            schemas["TargetOptionsDto"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.NotNull(schemas["TargetDto"]!["properties"]!["options"]);
+        foreach (var (schema, fields) in new[]
+                 {
+                     ("TikTokOptionsDto", new[] { "privacyLevel", "allowComments", "allowDuets", "allowStitches", "yourBrand", "brandedContent" }),
+                     ("YouTubeOptionsDto", new[] { "title", "description", "tags", "categoryId", "privacy", "madeForKids", "thumbnailUrl" }),
+                     ("InstagramOptionsDto", new[] { "type", "shareToFeed", "collaborators", "altText" }),
+                     ("FacebookOptionsDto", new[] { "type" }),
+                     ("LinkedInOptionsDto", new[] { "visibility" }),
+                 })
+        {
+            var properties = schemas[schema]!["properties"]!.AsObject();
+            Assert.Equal(fields.Order(StringComparer.Ordinal), properties.Select(p => p.Key).Order(StringComparer.Ordinal));
+            Assert.All(properties, p => Assert.False(string.IsNullOrWhiteSpace(p.Value!["description"]?.GetValue<string>()), $"{schema}.{p.Key} has no description"));
+        }
+    }
 }

@@ -36,13 +36,14 @@ public interface IPostGrain : IGrainWithStringKey
     Task<PostResult> DeleteAsync();
 }
 
-/// <summary>One target as requested: the account, its platform, optional content overrides and its due time (null for drafts).</summary>
+/// <summary>One target as requested: the account, its platform, optional content overrides, its due time (null for drafts) and its platform options.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.TargetSpec")]
 public sealed record TargetSpec(
     [property: Id(0)] string AccountId,
     [property: Id(1)] string Platform,
     [property: Id(2)] ContentOverrides? Overrides,
-    [property: Id(3)] DateTimeOffset? DueAt);
+    [property: Id(3)] DateTimeOffset? DueAt,
+    [property: Id(4)] PostOptions? Options = null);
 
 [GenerateSerializer, Immutable, Alias("PostNext.CreatePost")]
 public sealed record CreatePost(
@@ -106,4 +107,5 @@ public sealed record PostTargetView(
     [property: Id(1)] string Platform,
     [property: Id(2)] ContentOverrides? Overrides,
     [property: Id(3)] DateTimeOffset? ScheduledAt,
-    [property: Id(4)] PublicationView? Publication);
+    [property: Id(4)] PublicationView? Publication,
+    [property: Id(5)] PostOptions? Options = null);

@@ -166,7 +166,9 @@ public static class PostsApi
 
         var content = MergeContent(current.Content.ToDto(), body!.Content);
         var targets = body.Targets ?? current.Targets
-            .Select(t => new TargetDto(t.AccountId, t.Overrides is { } o ? new OverridesDto(o.Text, o.Title, o.Media?.Select(m => new MediaDto(m.Url, ApiNames.Of(m.Type))).ToList()) : null))
+            .Select(t => new TargetDto(
+                t.AccountId, t.Overrides is { } o ? new OverridesDto(o.Text, o.Title, o.Media?.Select(m => new MediaDto(m.Url, ApiNames.Of(m.Type))).ToList()) : null,
+                TargetOptionsReader.ToDto(t.Options)))
             .ToList();
         var keepTimes = current.Targets.ToDictionary(t => t.AccountId, t => t.ScheduledAt, StringComparer.Ordinal);
         var draft = body.Draft ?? current.Status == PostStatus.Draft;

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
 namespace PostNext.Api.Contracts;
 
 public sealed record CreatePostRequest(ContentDto? Content, IReadOnlyList<TargetDto>? Targets, ScheduleDto? Schedule, bool? Draft);
@@ -9,7 +12,8 @@ public sealed record ContentDto(string? Text, string? Title, IReadOnlyList<Media
 
 public sealed record MediaDto(string? Url, string? Type);
 
-public sealed record TargetDto(string? AccountId, OverridesDto? Overrides);
+/// <summary>One account to publish to, with optional content overrides and the choices for its platform (<see cref="TargetOptionsDto"/>).</summary>
+public sealed record TargetDto(string? AccountId, OverridesDto? Overrides, TargetOptionsDto? Options = null);
 
 public sealed record OverridesDto(string? Text, string? Title, IReadOnlyList<MediaDto>? Media);
 
@@ -26,7 +30,8 @@ public sealed record PostResponse(
 
 public sealed record PostTargetResponse(
     string AccountId, string Platform, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset? DeferredUntil, string? DeferReason,
-    string? ExternalId, string? Permalink, DateTimeOffset? PublishedAt, ErrorDto? Error, bool Late, int Attempts, OverridesDto? Overrides);
+    string? ExternalId, string? Permalink, DateTimeOffset? PublishedAt, ErrorDto? Error, bool Late, int Attempts, OverridesDto? Overrides,
+    TargetOptionsDto? Options = null);
 
 public sealed record ErrorDto(string Category, string Message);
 
@@ -42,3 +47,67 @@ public sealed record PostSummaryResponse(
 
 /// <summary>A listed post's target; <see cref="Status"/> is null for a draft's target or a publication not created yet.</summary>
 public sealed record PostSummaryTargetResponse(string AccountId, string Platform, string? Status, DateTimeOffset? At, DateTimeOffset? PublishedAt);
+
+/// <summary>
+/// The choices for one target on its platform: set only the block of the target's platform (a block for another
+/// platform is a 400). A TikTok target needs <c>tiktok.privacyLevel</c>.
+/// </summary>
+public sealed record TargetOptionsDto(
+    [property: JsonPropertyName("tiktok")] TikTokOptionsDto? TikTok = null,
+    [property: JsonPropertyName("youtube")] YouTubeOptionsDto? YouTube = null,
+    [property: JsonPropertyName("instagram")] InstagramOptionsDto? Instagram = null,
+    [property: JsonPropertyName("facebook")] FacebookOptionsDto? Facebook = null,
+    [property: JsonPropertyName("linkedin")] LinkedInOptionsDto? LinkedIn = null);
+
+/// <summary>TikTok Direct Post choices, made by the creator (TikTok's content-sharing guidelines: none is made for them).</summary>
+public sealed record TikTokOptionsDto(
+    [property: Description("Who can see the post; one of the levels TikTok's creator_info offers the account (an unaudited app: SELF_ONLY only). Required.")]
+    string? PrivacyLevel,
+    [property: Description("Let others comment (off unless set; refused when the creator turned comments off).")]
+    bool? AllowComments = null,
+    [property: Description("Let others duet (videos; off unless set; refused when the creator turned duets off).")]
+    bool? AllowDuets = null,
+    [property: Description("Let others stitch (videos; off unless set; refused when the creator turned stitches off).")]
+    bool? AllowStitches = null,
+    [property: Description("Commercial content promoting the creator's own business (TikTok's brand_organic_toggle): labelled 'Promotional content'.")]
+    bool? YourBrand = null,
+    [property: Description("Commercial content in a paid partnership with a third party (brand_content_toggle): labelled 'Paid partnership'; cannot be SELF_ONLY.")]
+    bool? BrandedContent = null);
+
+/// <summary>YouTube video settings; unset fields keep the defaults (public, not made for kids, category 22).</summary>
+public sealed record YouTubeOptionsDto(
+    [property: Description("The video's title (1–100 characters, no '<' or '>'); replaces the post's title.")]
+    string? Title = null,
+    [property: Description("The description (at most 5,000 bytes, no '<' or '>'); replaces the post's text.")]
+    string? Description = null,
+    [property: Description("Tags (at most 30 of at most 100 characters, 500 characters together).")]
+    IReadOnlyList<string>? Tags = null,
+    [property: Description("A YouTube video category id, e.g. \"22\" (People & Blogs).")]
+    string? CategoryId = null,
+    [property: Description("public (default), unlisted or private.")]
+    string? Privacy = null,
+    [property: Description("Self-declared made for kids (default false).")]
+    bool? MadeForKids = null,
+    [property: Description("An http(s) image URL set as the custom thumbnail after the upload (thumbnails.set).")]
+    string? ThumbnailUrl = null);
+
+/// <summary>Instagram: what the post becomes and who co-authors it.</summary>
+public sealed record InstagramOptionsDto(
+    [property: Description("feed (default), reel (one video) or story (one image or video).")]
+    string? Type = null,
+    [property: Description("A reel also shows in the feed (default true).")]
+    bool? ShareToFeed = null,
+    [property: Description("Up to 3 Instagram usernames invited as collaborators (feed posts and reels).")]
+    IReadOnlyList<string>? Collaborators = null,
+    [property: Description("Alt text of a single feed image (at most 1,000 characters).")]
+    string? AltText = null);
+
+/// <summary>Facebook Page: what the post becomes.</summary>
+public sealed record FacebookOptionsDto(
+    [property: Description("feed (the default and, so far, the only type PostNext publishes to a Page).")]
+    string? Type = null);
+
+/// <summary>LinkedIn: who sees the post.</summary>
+public sealed record LinkedInOptionsDto(
+    [property: Description("PUBLIC (default), CONNECTIONS (members only) or LOGGED_IN.")]
+    string? Visibility = null);

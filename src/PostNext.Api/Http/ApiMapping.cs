@@ -3,6 +3,7 @@ using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Workspaces;
 using PostNext.Api.Analytics;
 using PostNext.Api.Contracts;
+using PostNext.Api.Posts;
 
 namespace PostNext.Api.Http;
 
@@ -33,7 +34,8 @@ public static class ApiMapping
             t.AccountId, t.Platform, p is null ? "draft" : ApiNames.Of(p.Status), t.ScheduledAt, p?.DeferredUntil, p?.DeferReason,
             p?.ExternalId, p?.Permalink, p?.PublishedAt, p?.Error is { } e ? new ErrorDto(ApiNames.Of(e.Category), e.Message) : null,
             p?.Late ?? false, p?.Attempts ?? 0,
-            t.Overrides is { } o ? new OverridesDto(o.Text, o.Title, o.Media?.Select(ToDto).ToList()) : null);
+            t.Overrides is { } o ? new OverridesDto(o.Text, o.Title, o.Media?.Select(ToDto).ToList()) : null,
+            TargetOptionsReader.ToDto(t.Options));
     }
 
     private static MediaDto ToDto(MediaItem m) => new(m.Url, ApiNames.Of(m.Type));

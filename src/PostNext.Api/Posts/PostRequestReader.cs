@@ -13,8 +13,10 @@ using PostNext.Api.Apis;
 using PostNext.Api.Contracts;
 using PostNext.Api.Http;
 using Microsoft.Extensions.Options;
+using PostNext.Abstractions.Platforms;
 using PostNext.Content.Addresses;
 using PostNext.Content.Media;
+using PostNext.Content.Options;
 using PostNext.Content.Rules;
 
 namespace PostNext.Api.Posts;
@@ -64,12 +66,34 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
             return (content, [], draft, zoneId, mode ?? "", Problems.Invalid(errors));
         }
 
+        var options = targets.ToDictionary(
+            t => t.AccountId,
+            t => TargetOptionsReader.Read(t.Options, accounts[t.AccountId].Platform, $"targets[{t.Index}].options", _mediaAddresses, errors),
+            StringComparer.Ordinal);
+        if (errors.Any)
+        {
+            return (content, [], draft, zoneId, mode ?? "", Problems.Invalid(errors));
+        }
+
         var violations = targets
-            .SelectMany(t => Violations(accounts[t.AccountId], content.With(t.Overrides)))
+            .SelectMany(t => Violations(accounts[t.AccountId], content.With(t.Overrides, options[t.AccountId])))
+            .Concat(targets.SelectMany(t => OptionRules.CheckAccount(accounts[t.AccountId].Platform, accounts[t.AccountId].ExternalId, options[t.AccountId])
+                .Select(v => new ViolationDto(t.AccountId, accounts[t.AccountId].Platform, v.Code, v.Field, v.Message))))
             .ToList();
         if (violations.Count == 0 && !draft)
         {
-            violations = await MediaViolationsAsync(targets.Select(t => (accounts[t.AccountId], content.With(t.Overrides))).ToList());
+            // What the platform offers the account now (TikTok's creator_info); checked again right before publishing.
+            var (offered, unavailable) = await OfferedViolationsAsync(targets.Select(t => (accounts[t.AccountId], options[t.AccountId])));
+            if (unavailable is not null)
+            {
+                return (content, [], draft, zoneId, mode ?? "", unavailable);
+            }
+
+            violations.AddRange(offered);
+            if (violations.Count == 0)
+            {
+                violations = await MediaViolationsAsync(targets.Select(t => (accounts[t.AccountId], content.With(t.Overrides, options[t.AccountId]))).ToList());
+            }
         }
 
         if (violations.Count > 0)
@@ -108,12 +132,42 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
                 errors.Add("schedule", $"Target {target.AccountId} has no time yet: give a schedule.");
             }
 
-            resolved.Add(new TargetSpec(target.AccountId, platform, target.Overrides, due));
+            resolved.Add(new TargetSpec(target.AccountId, platform, target.Overrides, due, options[target.AccountId]));
         }
 
         return errors.Any
             ? (content, [], draft, zoneId, mode ?? "", Problems.Invalid(errors))
             : (content, resolved, draft, zoneId, mode ?? keepMode ?? Modes.At, null);
+    }
+
+    /// <summary>
+    /// The choices each TikTok target made, against what creator_info offers its account now; or a 503 when TikTok
+    /// cannot be asked (nothing is stored unchecked).
+    /// </summary>
+    private async Task<(List<ViolationDto> Violations, IResult? Unavailable)> OfferedViolationsAsync(IEnumerable<(AccountView Account, PostOptions? Options)> targets)
+    {
+        var checks = targets
+            .Where(t => t.Account.Platform == PlatformIds.TikTok && t.Options?.TikTok is { PrivacyLevel.Length: > 0 })
+            .Select(async t => (t.Account, t.Options!.TikTok!, await grains.GetGrain<IPublishingChoicesGrain>(t.Account.Id).ReadAsync()))
+            .ToList();
+        var violations = new List<ViolationDto>();
+        foreach (var (account, tikTok, result) in await Task.WhenAll(checks))
+        {
+            if (result.Problem is { } problem)
+            {
+                return ([], TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "The platform could not be asked",
+                    detail: $"TikTok could not be asked which privacy levels account {account.Id} may use ({problem}). Nothing was stored; try again."));
+            }
+
+            if (result.Choices is { } choices)
+            {
+                violations.AddRange(OptionRules.CheckOffered(tikTok, choices)
+                    .Select(v => new ViolationDto(account.Id, account.Platform, v.Code, v.Field, v.Message)));
+            }
+        }
+
+        return (violations, null);
     }
 
     private IEnumerable<ViolationDto> Violations(AccountView account, PostContent content) =>
@@ -190,9 +244,12 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
         return items;
     }
 
-    private List<(string AccountId, ContentOverrides? Overrides)> ReadTargets(IReadOnlyList<TargetDto>? dtos, RequestErrors errors)
+    /// <summary>A target as the request gave it: its position, account, overrides and options (read once its platform is known).</summary>
+    private sealed record RequestedTarget(int Index, string AccountId, ContentOverrides? Overrides, TargetOptionsDto? Options);
+
+    private List<RequestedTarget> ReadTargets(IReadOnlyList<TargetDto>? dtos, RequestErrors errors)
     {
-        var targets = new List<(string, ContentOverrides?)>();
+        var targets = new List<RequestedTarget>();
         if (dtos is null || dtos.Count == 0)
         {
             errors.Add("targets", "At least one target account is required.");
@@ -213,7 +270,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
                 continue;
             }
 
-            if (targets.Any(t => t.Item1 == id))
+            if (targets.Any(t => t.AccountId == id))
             {
                 errors.Add($"targets[{i}].accountId", "Each account may be targeted once per post.");
                 continue;
@@ -223,7 +280,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
             var overrides = o is null
                 ? null
                 : new ContentOverrides(o.Text, ReadMedia(o.Media, $"targets[{i}].overrides.media", errors), o.Title);
-            targets.Add((id, overrides));
+            targets.Add(new RequestedTarget(i, id, overrides, dtos[i]!.Options));
         }
 
         return targets;
@@ -303,7 +360,7 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
     }
 
     private async Task<Dictionary<string, AccountView>> LoadAccountsAsync(
-        string workspaceId, List<(string AccountId, ContentOverrides? Overrides)> targets, RequestErrors errors)
+        string workspaceId, List<RequestedTarget> targets, RequestErrors errors)
     {
         var found = await Task.WhenAll(targets.Select(t => AccountsApi.FindAsync(grains, workspaceId, t.AccountId)));
         var accounts = new Dictionary<string, AccountView>(StringComparer.Ordinal);

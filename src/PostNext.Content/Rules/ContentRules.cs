@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Options;
 using static PostNext.Content.Rules.ContentViolationCodes;
 
 namespace PostNext.Content.Rules;
@@ -26,6 +27,7 @@ public static class ContentRules
             .. CheckTitle(platform, content.Title, limits),
             .. CheckMediaKinds(platform, media, limits),
             .. CheckMediaUrls(media),
+            .. OptionRules.Check(platformId, content),
         ];
     }
 

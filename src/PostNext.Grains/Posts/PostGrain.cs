@@ -386,7 +386,7 @@ public sealed partial class PostGrain(
     /// <summary>Moves a pending publication to the post's content and the target's time (schedules it if it never existed); false when it had already started.</summary>
     private async Task<bool> EditAsync(TargetSpec target)
     {
-        var edit = await Publication(target.AccountId).EditAsync(S.Content.With(target.Overrides), target.DueAt);
+        var edit = await Publication(target.AccountId).EditAsync(S.Content.With(target.Overrides, target.Options), target.DueAt);
         if (edit.Publication is null)
         {
             await Publication(target.AccountId).ScheduleAsync(ScheduleCommand(target));
@@ -404,7 +404,7 @@ public sealed partial class PostGrain(
     }
 
     private SchedulePublication ScheduleCommand(TargetSpec target) => new(
-        S.WorkspaceId, Id, target.AccountId, target.Platform, S.Content.With(target.Overrides), target.DueAt ?? time.GetUtcNow(), S.TimeZone);
+        S.WorkspaceId, Id, target.AccountId, target.Platform, S.Content.With(target.Overrides, target.Options), target.DueAt ?? time.GetUtcNow(), S.TimeZone);
 
     private async Task ArmRepairAsync()
     {
@@ -438,7 +438,7 @@ public sealed partial class PostGrain(
     {
         var publications = S.Draft ? S.Targets.Select(_ => (PublicationView?)null).ToList() : await PublicationsAsync(S.Targets, known);
         var targets = S.Targets
-            .Select((t, i) => new PostTargetView(t.AccountId, t.Platform, t.Overrides, publications[i]?.ScheduledAt ?? t.DueAt, publications[i]))
+            .Select((t, i) => new PostTargetView(t.AccountId, t.Platform, t.Overrides, publications[i]?.ScheduledAt ?? t.DueAt, publications[i], t.Options))
             .ToList();
         var status = PublicationStatuses.Of(S.Draft, canceled: false, publications.Select(p => p?.Status).ToList());
         return new PostView(Id, S.WorkspaceId, status, S.Content, targets, S.TimeZone, S.ScheduleMode, S.CreatedAt, S.UpdatedAt);
@@ -456,7 +456,7 @@ public sealed partial class PostGrain(
 
     private PublicationView NeverScheduled(TargetSpec target) => new(
         Id, target.AccountId, target.Platform, PublicationStatus.Canceled, target.DueAt ?? S.UpdatedAt, null, null, null, null, null, null,
-        false, 0, S.Content.With(target.Overrides), S.TimeZone);
+        false, 0, S.Content.With(target.Overrides, target.Options), S.TimeZone);
 
     private IPublicationGrain Publication(string accountId) => GrainFactory.GetGrain<IPublicationGrain>(PublicationKey.For(Id, accountId));
 

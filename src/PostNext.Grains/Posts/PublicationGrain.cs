@@ -126,7 +126,8 @@ public sealed partial class PublicationGrain(
 
     private bool IsScheduledAs(SchedulePublication command) =>
         S.DueAt == command.DueAt.ToUniversalTime() && S.TimeZone == command.TimeZone && S.WorkspaceId == command.WorkspaceId
-        && S.Content.Text == command.Content.Text && S.Content.Title == command.Content.Title && S.Content.Media.SequenceEqual(command.Content.Media);
+        && S.Content.Text == command.Content.Text && S.Content.Title == command.Content.Title && S.Content.Media.SequenceEqual(command.Content.Media)
+        && S.Content.Options == command.Content.Options;
 
     public async Task<PublicationChange> EditAsync(PostContent? content, DateTimeOffset? dueAt)
     {

@@ -64,6 +64,10 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         return new Uri(QueryHelpers.AddQueryString(o.AuthorizeUrl!.ToString(), query));
     }
 
+    /// <summary>Nothing to check unless the platform says otherwise (TikTok's creator_info).</summary>
+    public virtual Task<PublishingChoices?> ReadPublishingChoicesAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
+        Task.FromResult<PublishingChoices?>(null);
+
     public abstract Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken);
 
     public virtual async Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken)

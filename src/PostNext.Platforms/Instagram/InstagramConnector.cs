@@ -5,6 +5,7 @@ using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Options;
 using PostNext.Platforms.Common;
 using PostNext.Platforms.Meta;
 
@@ -117,6 +118,11 @@ public sealed partial class InstagramConnector(IHttpClientFactory httpClients, I
         if (media.Count is 0 or > MaxCarouselItems)
         {
             return PublishOutcome.Failure(ErrorCategory.InvalidContent, $"Instagram: a post carries 1 to {MaxCarouselItems} images or videos, not {media.Count}.");
+        }
+
+        if (OptionRules.Check(Platform, request.Content).FirstOrDefault() is { } mismatch)
+        {
+            return PublishOutcome.Failure(ErrorCategory.InvalidContent, $"Instagram: {mismatch.Message}");
         }
 
         var saved = await SavedContainerAsync(request, token, cancellationToken);

@@ -35,10 +35,16 @@ public sealed partial class InstagramConnector
     private async Task<string> CreateContainerAsync(PublishRequest request, Secret token, CancellationToken cancellationToken)
     {
         var media = request.Content.Media;
+        var options = request.Options.Instagram;
         string containerId;
-        if (media.Count == 1)
+        if (options?.Type == PostTypes.Story)
         {
-            containerId = await CreateAsync(request, [.. ItemFields(media[0], carouselItem: false), .. Caption(request)], token, cancellationToken);
+            // A story takes no caption and no collaborators.
+            containerId = await CreateAsync(request, [new("media_type", "STORIES"), new(media[0].Type == MediaType.Video ? "video_url" : "image_url", media[0].Url)], token, cancellationToken);
+        }
+        else if (media.Count == 1)
+        {
+            containerId = await CreateAsync(request, [.. ItemFields(media[0], carouselItem: false), .. Caption(request), .. Extras(options, media[0])], token, cancellationToken);
         }
         else
         {
@@ -53,7 +59,7 @@ public sealed partial class InstagramConnector
                 await WaitUntilFinishedAsync(child, token, cancellationToken);
             }
 
-            containerId = await CreateAsync(request, [new("media_type", "CAROUSEL"), new("children", string.Join(',', children)), .. Caption(request)],
+            containerId = await CreateAsync(request, [new("media_type", "CAROUSEL"), new("children", string.Join(',', children)), .. Caption(request), .. Extras(options, null)],
                 token, cancellationToken);
         }
 
@@ -80,6 +86,28 @@ public sealed partial class InstagramConnector
         }
 
         return [.. fields];
+    }
+
+    /// <summary>
+    /// The target's choices on the container that is published: collaborators (a JSON list of usernames), whether a reel
+    /// also shows in the feed, and the alt text of a single image.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> Extras(InstagramPostOptions? options, MediaItem? single)
+    {
+        if (options?.Collaborators is { Count: > 0 } collaborators)
+        {
+            yield return new("collaborators", new JsonArray([.. collaborators.Select(c => (JsonNode)JsonValue.Create(c))]).ToJsonString());
+        }
+
+        if (options?.ShareToFeed is { } share && single?.Type == MediaType.Video)
+        {
+            yield return new("share_to_feed", share ? "true" : "false");
+        }
+
+        if (options?.AltText is { } alt && single?.Type == MediaType.Image)
+        {
+            yield return new("alt_text", alt);
+        }
     }
 
     private static KeyValuePair<string, string>[] Caption(PublishRequest request) =>

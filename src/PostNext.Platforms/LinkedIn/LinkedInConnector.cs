@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Options;
 using PostNext.Platforms.Common;
 
 namespace PostNext.Platforms.LinkedIn;
@@ -76,10 +77,20 @@ public sealed partial class LinkedInConnector(
         }
     }
 
+    /// <summary>
+    /// Who sees the post: the target's choice, PUBLIC by default. CONNECTIONS is a member's audience; a page has none,
+    /// so a page post asking for it is refused before anything is sent.
+    /// </summary>
+    private string Visibility(PostOptions options, string author) =>
+        OptionRules.CheckAccount(Platform, author, options).FirstOrDefault() is { } refused
+            ? throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, refused.Message))
+            : options.LinkedIn?.Visibility ?? "PUBLIC";
+
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
         AttemptAsync(async irreversible =>
         {
             var author = request.Account.ExternalId;
+            var visibility = Visibility(request.Options, author);
             var (content, urns) = await UploadMediaAsync(request, cancellationToken);
             if (urns.Count > 0)
             {
@@ -90,7 +101,7 @@ public sealed partial class LinkedInConnector(
             {
                 ["author"] = author,
                 ["commentary"] = LittleText.Escape(request.Content.Text),
-                ["visibility"] = "PUBLIC",
+                ["visibility"] = visibility,
                 ["distribution"] = new JsonObject
                 {
                     ["feedDistribution"] = "MAIN_FEED",

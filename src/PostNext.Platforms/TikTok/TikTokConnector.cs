@@ -27,9 +27,6 @@ public sealed partial class TikTokConnector(
     /// <summary>Saved as soon as init answers: the handle of the post request for status fetch.</summary>
     public const string PublishIdCheckpoint = "tiktok.publish_id";
 
-    /// <summary>Target option: the privacy level the creator chose for this post (one of creator_info's privacy_level_options).</summary>
-    public const string PrivacyOption = "tiktok.privacy_level";
-
     /// <summary>The real TikTok endpoints (overlaid by <c>PostNext:Platforms:tiktok</c>).</summary>
     public static PlatformOptions Defaults => new()
     {
@@ -100,11 +97,11 @@ public sealed partial class TikTokConnector(
     {
         var post = TikTokPost.From(request.Content);
         var account = request.Account;
-        var creator = TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), cancellationToken))["data"]);
+        var creator = await ReadCreatorAsync(account, cancellationToken);
 
-        // TikTok's content-sharing guidelines: the creator chooses the privacy level from what creator_info offers; it is
-        // never chosen for them. Checked before anything is created.
-        var privacy = TikTokPrivacy.Choose(request.Option(PrivacyOption), creator.PrivacyOptions);
+        // TikTok's content-sharing guidelines: the creator makes every choice from what creator_info offers now; none is
+        // made for them. Checked before anything is created.
+        var choices = TikTokChoices.Check(request.Options.TikTok, creator);
 
         string publishId;
         if (post.IsVideo)
@@ -113,7 +110,7 @@ public sealed partial class TikTokConnector(
             var plan = TikTokChunkPlan.For(video.Bytes.LongLength, Options.ChunkSizeBytes);
             await SaveInitAsync(request, $"video:{plan.VideoSize}");
             marker.Reach();
-            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/video/init/"), account.AccessToken, Json(post.VideoInitBody(creator, privacy, plan)), cancellationToken))["data"];
+            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/video/init/"), account.AccessToken, Json(post.VideoInitBody(choices, plan)), cancellationToken))["data"];
             publishId = await SavePublishIdAsync(request, init);
             var uploadUrl = init?["upload_url"]?.ToString() ?? throw new JsonException("TikTok's video init answer carried no upload_url.");
             await UploadAsync(new Uri(uploadUrl), video, plan, cancellationToken);
@@ -122,11 +119,11 @@ public sealed partial class TikTokConnector(
         {
             await SaveInitAsync(request, "photo");
             marker.Reach();
-            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/content/init/"), account.AccessToken, Json(post.PhotoInitBody(creator, privacy)), cancellationToken))["data"];
+            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/content/init/"), account.AccessToken, Json(post.PhotoInitBody(choices)), cancellationToken))["data"];
             publishId = await SavePublishIdAsync(request, init);
         }
 
-        return await AwaitPublishedAsync(account, publishId, privacy, cancellationToken);
+        return await AwaitPublishedAsync(account, publishId, choices.PrivacyLevel, cancellationToken);
     });
 
     /// <summary>
@@ -166,6 +163,13 @@ public sealed partial class TikTokConnector(
             _ => ReconcileResult.Unknown($"TikTok is still processing {publishId} ({status.State})."),
         };
     }
+
+    /// <summary>creator_info: the privacy levels on offer and the interactions the creator turned off.</summary>
+    public override async Task<PublishingChoices?> ReadPublishingChoicesAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
+        (await ReadCreatorAsync(account, cancellationToken)).Choices;
+
+    private async Task<TikTokCreator> ReadCreatorAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
+        TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), cancellationToken))["data"]);
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
         ReadMetricsAsync(() => ReadVideoMetricsAsync(request, cancellationToken));

@@ -68,7 +68,7 @@ public sealed partial class TikTokConnector
                 return TikTokErrors.FromFailReason(status.FailReason, Time.GetUtcNow()).ToOutcome();
             }
 
-            var final = status.IsPublished && (status.PostIds.Count > 0 || privacy == TikTokPrivacy.SelfOnly || status.State == TikTokStatus.SentToInbox);
+            var final = status.IsPublished && (status.PostIds.Count > 0 || privacy == TikTokPostOptions.SelfOnly || status.State == TikTokStatus.SentToInbox);
             if (final || (status.IsPublished && Time.GetUtcNow() >= deadline))
             {
                 return Published(account, publishId, status);

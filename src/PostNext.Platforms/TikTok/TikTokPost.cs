@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
+using PostNext.Content.Options;
 using PostNext.Platforms.Common;
 
 namespace PostNext.Platforms.TikTok;
@@ -34,20 +36,20 @@ internal sealed record TikTokPost(MediaItem? Video, IReadOnlyList<MediaItem> Pho
     }
 
     /// <summary>
-    /// The <c>/v2/post/publish/video/init/</c> body for a FILE_UPLOAD of <paramref name="plan"/>. The creator's disabled
-    /// interactions stay disabled; the commercial-content disclosure is "none" (a post carries no such declaration yet).
+    /// The <c>/v2/post/publish/video/init/</c> body for a FILE_UPLOAD of <paramref name="plan"/>, with the creator's
+    /// choices: privacy, the interactions they allowed (off otherwise) and the commercial-content disclosure.
     /// </summary>
-    public JsonObject VideoInitBody(TikTokCreator creator, string privacy, TikTokChunkPlan plan) => new()
+    public JsonObject VideoInitBody(TikTokChoices choices, TikTokChunkPlan plan) => new()
     {
         ["post_info"] = new JsonObject
         {
             ["title"] = Text,
-            ["privacy_level"] = privacy,
-            ["disable_duet"] = creator.DuetDisabled,
-            ["disable_comment"] = creator.CommentDisabled,
-            ["disable_stitch"] = creator.StitchDisabled,
-            ["brand_content_toggle"] = false,
-            ["brand_organic_toggle"] = false,
+            ["privacy_level"] = choices.PrivacyLevel,
+            ["disable_duet"] = !choices.AllowDuets,
+            ["disable_comment"] = !choices.AllowComments,
+            ["disable_stitch"] = !choices.AllowStitches,
+            ["brand_content_toggle"] = choices.BrandedContent,
+            ["brand_organic_toggle"] = choices.YourBrand,
         },
         ["source_info"] = new JsonObject
         {
@@ -61,9 +63,9 @@ internal sealed record TikTokPost(MediaItem? Video, IReadOnlyList<MediaItem> Pho
     /// <summary>
     /// The <c>/v2/post/publish/content/init/</c> body: photos are pulled by TikTok from their URLs (the only source photos
     /// support, so the media host must be verified in the TikTok developer portal). The text is the description; a title
-    /// is sent only when the post has one.
+    /// is sent only when the post has one. Photo posts have no duets or stitches.
     /// </summary>
-    public JsonObject PhotoInitBody(TikTokCreator creator, string privacy)
+    public JsonObject PhotoInitBody(TikTokChoices choices)
     {
         var postInfo = new JsonObject();
         if (Title is not null)
@@ -72,11 +74,11 @@ internal sealed record TikTokPost(MediaItem? Video, IReadOnlyList<MediaItem> Pho
         }
 
         postInfo["description"] = Text;
-        postInfo["privacy_level"] = privacy;
-        postInfo["disable_comment"] = creator.CommentDisabled;
+        postInfo["privacy_level"] = choices.PrivacyLevel;
+        postInfo["disable_comment"] = !choices.AllowComments;
         postInfo["auto_add_music"] = true;
-        postInfo["brand_content_toggle"] = false;
-        postInfo["brand_organic_toggle"] = false;
+        postInfo["brand_content_toggle"] = choices.BrandedContent;
+        postInfo["brand_organic_toggle"] = choices.YourBrand;
         return new JsonObject
         {
             ["media_type"] = "PHOTO",
@@ -93,46 +95,44 @@ internal sealed record TikTokPost(MediaItem? Video, IReadOnlyList<MediaItem> Pho
 }
 
 /// <summary>What <c>/v2/post/publish/creator_info/query/</c> says the creator may do.</summary>
-internal sealed record TikTokCreator(IReadOnlyList<string> PrivacyOptions, bool CommentDisabled, bool DuetDisabled, bool StitchDisabled, string? Username)
+internal sealed record TikTokCreator(IReadOnlyList<string> PrivacyOptions, bool CommentDisabled, bool DuetDisabled, bool StitchDisabled, string? Username, int? MaxVideoDurationSeconds)
 {
     public static TikTokCreator Read(JsonNode? data) => new(
         [.. (data?["privacy_level_options"] as JsonArray ?? []).Select(o => o?.ToString()).OfType<string>()],
         data?["comment_disabled"]?.GetValue<bool>() ?? false,
         data?["duet_disabled"]?.GetValue<bool>() ?? false,
         data?["stitch_disabled"]?.GetValue<bool>() ?? false,
-        data?["creator_username"]?.ToString());
+        data?["creator_username"]?.ToString(),
+        data?["max_video_post_duration_sec"]?.GetValue<int>());
+
+    public PublishingChoices Choices => new(PrivacyOptions, CommentDisabled, DuetDisabled, StitchDisabled, MaxVideoDurationSeconds);
 }
 
 /// <summary>
-/// The privacy level to post with. TikTok's content-sharing guidelines require the creator to choose it from the levels
-/// <c>creator_info</c> offers, with no default chosen for them (and an unaudited app may post SELF_ONLY only). So the
-/// level is the creator's request when it is on offer; no request, or one not on offer, refuses the post before anything
-/// is created, naming the levels on offer.
+/// The creator's choices for one post, checked against what creator_info offers now. TikTok's content-sharing
+/// guidelines require the creator to choose the privacy level from the levels on offer, with none chosen for them (an
+/// unaudited app is offered SELF_ONLY only); interactions stay off unless the creator allowed them, and one the
+/// creator turned off in TikTok cannot be allowed; branded content (a paid partnership) cannot be private. Anything
+/// else refuses the post before anything is created, naming what to choose.
 /// </summary>
-public static class TikTokPrivacy
+public sealed record TikTokChoices(string PrivacyLevel, bool AllowComments, bool AllowDuets, bool AllowStitches, bool YourBrand, bool BrandedContent)
 {
-    /// <summary>TikTok's privacy levels, most private first.</summary>
-    public static readonly IReadOnlyList<string> MostPrivateFirst = ["SELF_ONLY", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "PUBLIC_TO_EVERYONE"];
-
-    public const string SelfOnly = "SELF_ONLY";
-
-    public static string Choose(string? requested, IReadOnlyCollection<string> options)
+    public static TikTokChoices Check(TikTokPostOptions? options, PublishingChoices offered)
     {
-        if (options.Count == 0)
+        if (offered.PrivacyLevels.Count == 0)
         {
             throw Refused("TikTok offers this creator no privacy level to post with.");
         }
 
-        var offered = string.Join(", ", options);
-        if (string.IsNullOrWhiteSpace(requested))
+        if (OptionRules.TikTok(options).Concat(OptionRules.CheckOffered(options, offered)).FirstOrDefault() is { } problem)
         {
-            throw Refused($"TikTok requires the creator to choose who can see each post ({offered}); this post names no privacy level, and PostNext does not choose one for the creator.");
+            throw Refused($"{problem.Message} TikTok offers this creator: {string.Join(", ", offered.PrivacyLevels)}.");
         }
 
-        return options.Contains(requested, StringComparer.Ordinal)
-            ? requested
-            : throw Refused($"TikTok does not offer this creator the privacy level {requested}; choose one of {offered}.");
+        return new TikTokChoices(options!.PrivacyLevel, options.AllowComments, options.AllowDuets, options.AllowStitches, options.YourBrand, options.BrandedContent);
     }
+
+    internal static TikTokChoices Check(TikTokPostOptions? options, TikTokCreator creator) => Check(options, creator.Choices);
 
     private static PlatformException Refused(string message) =>
         new(new PlatformError(ErrorCategory.InvalidContent, message, null, null, "privacy_level_option_mismatch"));

@@ -95,14 +95,55 @@ public sealed partial class YouTubeConnector(
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
     {
         var video = YouTubeVideo.From(request.Content);
+        var thumbnail = video.Thumbnail is { } image ? await FetchThumbnailAsync(image, cancellationToken) : null; // refused before anything is sent
         var file = await media.FetchAsync(video.Media, cancellationToken);
         var contentType = file.ContentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase) ? file.ContentType : "video/*";
         var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
                                ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);
         var resource = state.Video ?? await UploadAsync(request.Account, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
         var uploaded = Finished(resource);
+        if (uploaded.Succeeded && thumbnail is not null)
+        {
+            await SetThumbnailAsync(request.Account, uploaded.ExternalId!, thumbnail, cancellationToken);
+        }
+
         return uploaded.Succeeded ? await AwaitProcessedAsync(request.Account, uploaded, cancellationToken) : uploaded;
     });
+
+    /// <summary>The thumbnail's bytes through the safe fetcher; JPEG or PNG of at most 2 MB, else invalid content.</summary>
+    private async Task<FetchedMedia> FetchThumbnailAsync(MediaItem image, CancellationToken cancellationToken)
+    {
+        var file = await media.FetchAsync(image, cancellationToken);
+        if (file.ContentType is not ("image/jpeg" or "image/png") || file.Bytes.LongLength > YouTubeVideo.MaxThumbnailBytes)
+        {
+            throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent,
+                $"A YouTube thumbnail is a JPEG or PNG of at most 2 MB; {image.Url} is {file.ContentType} of {file.Bytes.LongLength:N0} bytes."));
+        }
+
+        return file;
+    }
+
+    /// <summary>
+    /// <c>POST /upload/youtube/v3/thumbnails/set?videoId=…</c> with the image. The video is published by now, so a refused
+    /// thumbnail does not make the publication fail (it would never be sent again); the video keeps YouTube's own.
+    /// </summary>
+    private async Task SetThumbnailAsync(PublishingIdentity account, string videoId, FetchedMedia thumbnail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var set = new HttpRequestMessage(HttpMethod.Post, Upload($"upload/youtube/v3/thumbnails/set?videoId={Uri.EscapeDataString(videoId)}&uploadType=media"))
+            {
+                Content = new ByteArrayContent(thumbnail.Bytes),
+            };
+            set.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(thumbnail.ContentType);
+            using var response = await SendTimedAsync(set, account.AccessToken, cancellationToken);
+            await ReadOrThrowAsync(response, cancellationToken);
+        }
+        catch (Exception ex) when (ex is PlatformException || IsBrokenCall(ex))
+        {
+            // Best effort: see above.
+        }
+    }
 
     /// <summary>
     /// Probes the saved session: complete (200/201) → found, with the video's id; incomplete (308) → certainly not yet

@@ -5,9 +5,15 @@ using PostNext.Platforms.Common;
 
 namespace PostNext.Platforms.YouTube;
 
-/// <summary>What a post becomes on YouTube: one video with a title and the text as its description (no text or image posts).</summary>
-public sealed record YouTubeVideo(MediaItem Media, string Title, string Description)
+/// <summary>
+/// What a post becomes on YouTube: one video with a title, the text as its description (no text or image posts) and
+/// the target's settings (<see cref="YouTubePostOptions"/>): tags, category, privacy, made for kids, a thumbnail.
+/// </summary>
+public sealed record YouTubeVideo(MediaItem Media, string Title, string Description, YouTubePostOptions Settings)
 {
+    /// <summary>thumbnails.set takes JPEG or PNG of at most 2 MB.</summary>
+    public const long MaxThumbnailBytes = 2 * 1024 * 1024;
+
     public const int MaxTitleLength = 100;
 
     /// <summary>YouTube's "People &amp; Blogs" category, available in every region.</summary>
@@ -28,7 +34,7 @@ public sealed record YouTubeVideo(MediaItem Media, string Title, string Descript
             throw Invalid("YouTube needs a title: set one, or start the text with it.");
         }
 
-        return new YouTubeVideo(media[0], title, content.Text ?? "");
+        return new YouTubeVideo(media[0], title, content.Text ?? "", content.Options?.YouTube ?? new YouTubePostOptions());
     }
 
     /// <summary>
@@ -75,24 +81,36 @@ public sealed record YouTubeVideo(MediaItem Media, string Title, string Descript
         return title.ToString();
     }
 
+    /// <summary>The custom thumbnail to set after the upload, if any.</summary>
+    public MediaItem? Thumbnail => Settings.ThumbnailUrl is { } url ? new MediaItem(url, MediaType.Image) : null;
+
     /// <summary>
-    /// The videos.insert metadata (part=snippet,status). Published public: a scheduler publishes; YouTube itself keeps
-    /// uploads from unaudited API projects private.
+    /// The videos.insert metadata (part=snippet,status). Unless the target says otherwise: public (a scheduler
+    /// publishes; YouTube itself keeps uploads from unaudited API projects private), not made for kids, category 22.
     /// </summary>
-    public JsonObject Metadata() => new()
+    public JsonObject Metadata()
     {
-        ["snippet"] = new JsonObject
+        var snippet = new JsonObject
         {
             ["title"] = Title,
             ["description"] = Description,
-            ["categoryId"] = DefaultCategoryId,
-        },
-        ["status"] = new JsonObject
+            ["categoryId"] = Settings.CategoryId ?? DefaultCategoryId,
+        };
+        if (Settings.Tags is { Count: > 0 } tags)
         {
-            ["privacyStatus"] = "public",
-            ["selfDeclaredMadeForKids"] = false,
-        },
-    };
+            snippet["tags"] = new JsonArray([.. tags.Select(t => (JsonNode)JsonValue.Create(t))]);
+        }
+
+        return new JsonObject
+        {
+            ["snippet"] = snippet,
+            ["status"] = new JsonObject
+            {
+                ["privacyStatus"] = Settings.Privacy ?? "public",
+                ["selfDeclaredMadeForKids"] = Settings.MadeForKids ?? false,
+            },
+        };
+    }
 
     private static PlatformException Invalid(string message) => new(new PlatformError(ErrorCategory.InvalidContent, message));
 }

@@ -10,9 +10,8 @@ namespace PostNext.Api.Tests.Connectors;
 /// <summary>
 /// Issue "done when": a scheduled post to one account on each of the six platforms publishes through the fakes, end
 /// to end through the API (import accounts, schedule a post a few seconds ahead, read the post back over HTTP, and
-/// check what each platform received). TikTok's guidelines forbid choosing the privacy level for the creator, and the
-/// post API has no per-target options yet, so the TikTok target fails for good, naming the levels to choose from, and
-/// nothing is created there.
+/// check what each platform received). The TikTok target names the privacy level the creator chose (TikTok's
+/// guidelines forbid choosing it for them).
 /// </summary>
 [Collection(ConnectorsCollection.Name)]
 public sealed class SixPlatformsPublishTests(ConnectorsHost host)
@@ -47,7 +46,7 @@ public sealed class SixPlatformsPublishTests(ConnectorsHost host)
             content = new { text, media = new[] { new { url = imageUrl, type = "image" } } },
             targets = new object[]
             {
-                new { accountId = x }, new { accountId = linkedIn }, new { accountId = facebook }, new { accountId = instagram }, new { accountId = tikTok },
+                new { accountId = x }, new { accountId = linkedIn }, new { accountId = facebook }, new { accountId = instagram }, new { accountId = tikTok, options = new { tiktok = new { privacyLevel = "SELF_ONLY", allowComments = true } } },
                 new { accountId = youTube, overrides = new { title, media = new[] { new { url = videoUrl, type = "video" } } } },
             },
             schedule = new { at = DateTimeOffset.UtcNow.AddSeconds(5).ToString("O") },
@@ -58,13 +57,8 @@ public sealed class SixPlatformsPublishTests(ConnectorsHost host)
 
         var post = await api.WaitForPostAsync(ws, key, postId);
 
-        Assert.True(post["status"]!.GetValue<string>() == "partially_published", post.ToJsonString());
-        var tikTokTarget = ConnectorsApi.Target(post, tikTok);
-        Assert.Equal("failed", tikTokTarget["status"]!.GetValue<string>());
-        Assert.Equal("invalid_content", tikTokTarget["error"]!["category"]!.GetValue<string>());
-        Assert.Contains("privacy level", tikTokTarget["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(host.TikTok.Calls("POST", "/v2/post/publish/content/init/"), r => r.Body.Contains(run, StringComparison.Ordinal));
-        foreach (var target in post["targets"]!.AsArray().Where(t => t!["accountId"]!.GetValue<string>() != tikTok))
+        Assert.True(post["status"]!.GetValue<string>() == "published", post.ToJsonString());
+        foreach (var target in post["targets"]!.AsArray())
         {
             Assert.Equal("published", target!["status"]!.GetValue<string>());
             Assert.Null(target["error"]);
@@ -99,6 +93,11 @@ public sealed class SixPlatformsPublishTests(ConnectorsHost host)
         Assert.Equal((text, "IMAGE"), (media["caption"]!.GetValue<string>(), media["media_type"]!.GetValue<string>()));
         var container = Assert.Single(host.Instagram.Server.Requests, r => r.Method == "POST" && r.Path == $"/v25.0/{FakeInstagramApi.IgUserId}/media" && r.Body.Contains(run, StringComparison.Ordinal));
         Assert.Equal(imageUrl, QueryHelpers.ParseQuery(container.Body)["image_url"].ToString());
+
+        // TikTok: the photo pulled from its URL, with the creator's choices.
+        var photoInit = JsonNode.Parse(Assert.Single(host.TikTok.Calls("POST", "/v2/post/publish/content/init/"), r => r.Body.Contains(run, StringComparison.Ordinal)).Body)!;
+        Assert.Equal(("SELF_ONLY", false), (photoInit["post_info"]!["privacy_level"]!.GetValue<string>(), photoInit["post_info"]!["disable_comment"]!.GetValue<bool>()));
+        Assert.Equal(imageUrl, photoInit["source_info"]!["photo_images"]![0]!.GetValue<string>());
 
         // YouTube: the target's own title and video, uploaded resumably byte for byte, the text as description.
         var videoId = ExternalId(post, youTube);

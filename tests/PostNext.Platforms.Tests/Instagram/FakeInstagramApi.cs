@@ -153,9 +153,17 @@ public sealed class FakeInstagramApi : IAsyncDisposable
         var form = await context.Request.ReadFormAsync();
         string Field(string name) => form[name].ToString();
         var carouselItem = Field("is_carousel_item") == "true";
+        if (OptionProblem(Field) is { } problem)
+        {
+            return Error(400, problem, 100);
+        }
+
         Container container;
         switch (Field("media_type"))
         {
+            case "STORIES" when (Field("image_url") is { Length: > 0 }) != (Field("video_url") is { Length: > 0 }):
+                container = new Container(userId, "STORY", "", false, [], Field("video_url").Length > 0 ? "IN_PROGRESS" : "FINISHED", Field("video_url").Length > 0 ? VideoPollsUntilFinished : 0);
+                break;
             case "" when Field("image_url") is { Length: > 0 } image:
                 if (!image.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) && !image.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase))
                 {
@@ -183,6 +191,32 @@ public sealed class FakeInstagramApi : IAsyncDisposable
         var id = NextId();
         _containers[id] = container;
         return Json(new JsonObject { ["id"] = id });
+    }
+
+    /// <summary>
+    /// The documented rules of the optional container fields: collaborators a JSON array of at most 3 usernames (not on
+    /// stories or carousel items), share_to_feed on reels only, alt_text on a single image only, no caption on a story.
+    /// </summary>
+    private static string? OptionProblem(Func<string, string> field)
+    {
+        var type = field("media_type");
+        if (field("collaborators") is { Length: > 0 } collaborators &&
+            (type == "STORIES" || field("is_carousel_item") == "true" || JsonNode.Parse(collaborators) is not JsonArray { Count: >= 1 and <= 3 }))
+        {
+            return "(#100) collaborators must be a list of 1 to 3 usernames, on feed posts and reels only";
+        }
+
+        if (field("share_to_feed").Length > 0 && (type != "REELS" || field("share_to_feed") is not ("true" or "false")))
+        {
+            return "(#100) share_to_feed applies to reels only";
+        }
+
+        if (field("alt_text").Length > 0 && (type.Length > 0 || field("image_url").Length == 0 || field("is_carousel_item") == "true"))
+        {
+            return "(#100) alt_text applies to a single image only";
+        }
+
+        return type == "STORIES" && field("caption").Length > 0 ? "(#100) Stories do not take a caption" : null;
     }
 
     private (string? MediaId, IResult? Error) Publish(string userId, string creationId)

@@ -56,6 +56,61 @@ public sealed class InstagramConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reel_carries_its_collaborators_and_stays_out_of_the_feed_when_asked()
+    {
+        var options = new PostOptions(Instagram: new InstagramPostOptions(PostTypes.Reel, ShareToFeed: false, Collaborators: ["ada.bakes", "bob_crumbs"]));
+        var outcome = await Connector().PublishAsync(Request(new PostContent("Kneading", [new MediaItem("https://cdn.test/knead.mp4", MediaType.Video)], Options: options)), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var create = Assert.Single(_fake.Server.Requests, r => r.Method == "POST" && r.Path == CreateMedia);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["media_type"] = "REELS", ["video_url"] = "https://cdn.test/knead.mp4", ["caption"] = "Kneading",
+                ["collaborators"] = """["ada.bakes","bob_crumbs"]""", ["share_to_feed"] = "false",
+            },
+            Form(create));
+    }
+
+    [Fact]
+    public async Task A_single_feed_image_carries_its_alt_text()
+    {
+        var content = Image("Morning bake", "https://cdn.test/bread.jpg") with { Options = new PostOptions(Instagram: new InstagramPostOptions(AltText: "A sourdough loaf on a board")) };
+
+        var outcome = await Connector().PublishAsync(Request(content), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(
+            new Dictionary<string, string> { ["image_url"] = "https://cdn.test/bread.jpg", ["caption"] = "Morning bake", ["alt_text"] = "A sourdough loaf on a board" },
+            Form(Assert.Single(_fake.Server.Requests, r => r.Method == "POST" && r.Path == CreateMedia)));
+    }
+
+    [Fact]
+    public async Task A_story_is_a_stories_container_without_a_caption()
+    {
+        var content = Image("Not shown on a story", "https://cdn.test/bread.jpg") with { Options = new PostOptions(Instagram: new InstagramPostOptions(PostTypes.Story)) };
+
+        var outcome = await Connector().PublishAsync(Request(content), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(
+            new Dictionary<string, string> { ["media_type"] = "STORIES", ["image_url"] = "https://cdn.test/bread.jpg" },
+            Form(Assert.Single(_fake.Server.Requests, r => r.Method == "POST" && r.Path == CreateMedia)));
+        Assert.Equal("STORY", _fake.Media[outcome.ExternalId!]["media_type"]!.ToString());
+    }
+
+    [Fact]
+    public async Task A_reel_of_an_image_is_refused_before_anything_is_sent()
+    {
+        var content = Image("Not a reel", "https://cdn.test/bread.jpg") with { Options = new PostOptions(Instagram: new InstagramPostOptions(PostTypes.Reel)) };
+
+        var outcome = await Connector().PublishAsync(Request(content), default);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Empty(_fake.Server.Requests);
+    }
+
+    [Fact]
     public async Task A_video_is_a_reel_container_polled_until_finished()
     {
         _fake.VideoPollsUntilFinished = 2;

@@ -270,6 +270,12 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
             }
         }
 
+        var visibility = body["visibility"]!.ToString();
+        if (visibility is not ("PUBLIC" or "CONNECTIONS" or "LOGGED_IN") || (visibility == "CONNECTIONS" && author == OrganizationUrn))
+        {
+            return Invalid("INVALID_VALUE", $"ERROR :: /visibility :: {visibility} is not allowed for author {author}", "/visibility");
+        }
+
         var commentary = body["commentary"]!.ToString();
         var media = new List<string>();
         if (body["content"]?["media"]?["id"]?.ToString() is { } single)
@@ -306,6 +312,7 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
             var kind = media.Any(Videos.ContainsKey) || media.Count > 1 ? "ugcPost" : "share";
             var post = AddPost(author, commentary, DateTimeOffset.UtcNow, kind, [.. media]);
+            post.Visibility = visibility;
             return new Reply(201, null, ("x-restli-id", post.Urn));
         }
     }
@@ -673,6 +680,8 @@ public enum TokenState
 
 public sealed record FakeLinkedInPost(string Urn, string Author, string Commentary, DateTimeOffset CreatedAt, IReadOnlyList<string> Media)
 {
+    public string Visibility { get; set; } = "PUBLIC";
+
     public long Impressions { get; set; }
 
     public long Reactions { get; set; }
@@ -688,7 +697,7 @@ public sealed record FakeLinkedInPost(string Urn, string Author, string Commenta
     {
         var json = new JsonObject
         {
-            ["id"] = Urn, ["author"] = Author, ["commentary"] = Commentary, ["visibility"] = "PUBLIC", ["lifecycleState"] = "PUBLISHED",
+            ["id"] = Urn, ["author"] = Author, ["commentary"] = Commentary, ["visibility"] = Visibility, ["lifecycleState"] = "PUBLISHED",
             ["createdAt"] = CreatedAt.ToUnixTimeMilliseconds(), ["publishedAt"] = CreatedAt.ToUnixTimeMilliseconds(),
             ["lastModifiedAt"] = CreatedAt.ToUnixTimeMilliseconds(),
             ["distribution"] = new JsonObject { ["feedDistribution"] = "MAIN_FEED", ["targetEntities"] = new JsonArray(), ["thirdPartyDistributionChannels"] = new JsonArray() },

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PostNext.Platforms.LinkedIn;
 
 namespace PostNext.Platforms.Tests.LinkedIn;
@@ -34,6 +35,31 @@ public sealed class LinkedInConnectorTests : IAsyncLifetime
         Assert.StartsWith("urn:li:share:", outcome.ExternalId);
         Assert.Equal("https://www.linkedin.com/feed/update/" + post.Urn, outcome.Permalink);
         Assert.True(_li.Journal.Saved.ContainsKey(LinkedInConnector.CreateSentCheckpoint));
+    }
+
+    [Theory]
+    [InlineData("CONNECTIONS")]
+    [InlineData("LOGGED_IN")]
+    public async Task The_targets_visibility_is_sent(string visibility)
+    {
+        var content = new PostContent("Members only", [], Options: new PostOptions(LinkedIn: new LinkedInPostOptions(visibility)));
+
+        var outcome = await _li.Connector.PublishAsync(_li.Publish(content), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(visibility, JsonNode.Parse(Assert.Single(_li.Requests("POST", "/rest/posts")).Body)!["visibility"]!.GetValue<string>());
+        Assert.Equal(visibility, Assert.Single(_li.Api.Posts).Visibility);
+    }
+
+    [Fact]
+    public async Task A_page_post_for_connections_only_is_refused_before_anything_is_sent()
+    {
+        var content = new PostContent("Members only", [], Options: new PostOptions(LinkedIn: new LinkedInPostOptions("CONNECTIONS")));
+
+        var outcome = await _li.Connector.PublishAsync(_li.Publish(content, _li.Organization), CancellationToken.None);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Empty(_li.Requests("POST", "/rest/posts"));
     }
 
     [Fact]

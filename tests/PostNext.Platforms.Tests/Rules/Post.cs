@@ -16,8 +16,10 @@ internal static class Post
 
     public static string Repeat(string value, int count) => string.Concat(Enumerable.Repeat(value, count));
 
+    /// <summary>The violations; a TikTok post without options names the privacy level it must (so these tests see the content rules).</summary>
     public static IReadOnlyList<ContentViolation> Validate(string platformId, PostContent content) =>
-        ContentRules.Validate(platformId, content, PlatformLimitsCatalog.DefaultsFor(platformId));
+        ContentRules.Validate(platformId, platformId == PlatformIds.TikTok && content.Options is null ? content with { Options = new PostOptions(new TikTokPostOptions("SELF_ONLY")) } : content,
+            PlatformLimitsCatalog.DefaultsFor(platformId));
 
     /// <summary>The violation codes, in order, for compact assertions.</summary>
     public static string[] Codes(string platformId, PostContent content) =>

@@ -490,6 +490,12 @@ public sealed class FakeTikTokApi : IAsyncDisposable
             return true;
         }
 
+        if (postInfo["brand_content_toggle"]!.GetValue<bool>() && privacy == "SELF_ONLY")
+        {
+            await Error(context, 400, "invalid_params", "Branded content cannot be private.");
+            return true;
+        }
+
         if ((postInfo?[titleField]?.ToString().EnumerateRunes().Count() ?? 0) > maxTitle)
         {
             await Error(context, 400, "invalid_params", $"{titleField} is longer than {maxTitle}.");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Accounts;
 using PostNext.Platforms.Common;
 using PostNext.Platforms.Tests.Common;
 using PostNext.Platforms.TikTok;
@@ -150,7 +151,7 @@ public sealed class TikTokConnectorTests
         Assert.Equal("application/json; charset=UTF-8", init.Header("Content-Type"));
         AssertJson(
             """
-            {"post_info":{"title":"Caption #fyp","privacy_level":"SELF_ONLY","disable_duet":false,"disable_comment":false,"disable_stitch":true,
+            {"post_info":{"title":"Caption #fyp","privacy_level":"SELF_ONLY","disable_duet":true,"disable_comment":true,"disable_stitch":true,
                           "brand_content_toggle":false,"brand_organic_toggle":false},
              "source_info":{"source":"FILE_UPLOAD","video_size":12582912,"chunk_size":5242880,"total_chunk_count":2}}
             """,
@@ -219,7 +220,7 @@ public sealed class TikTokConnectorTests
         var content = new PostContent("Two photos from the trip", [new MediaItem(first, MediaType.Image), new MediaItem(second, MediaType.Image)], "Trip");
         var journal = new RecordingJournal(fake.Server);
 
-        var outcome = await connector.PublishAsync(Request(fake, content, journal), default);
+        var outcome = await connector.PublishAsync(Request(fake, content, new TikTokPostOptions("SELF_ONLY", AllowComments: true, YourBrand: true), journal), default);
 
         Assert.True(outcome.Succeeded, outcome.Message);
         var init = Assert.Single(fake.Calls("POST", "/v2/post/publish/content/init/"));
@@ -228,7 +229,7 @@ public sealed class TikTokConnectorTests
             $$$"""
             {"media_type":"PHOTO","post_mode":"DIRECT_POST",
              "post_info":{"title":"Trip","description":"Two photos from the trip","privacy_level":"SELF_ONLY","disable_comment":false,"auto_add_music":true,
-                          "brand_content_toggle":false,"brand_organic_toggle":false},
+                          "brand_content_toggle":false,"brand_organic_toggle":true},
              "source_info":{"source":"PULL_FROM_URL","photo_cover_index":0,"photo_images":["{{{first}}}","{{{second}}}"]}}
             """,
             init.Body);
@@ -259,7 +260,7 @@ public sealed class TikTokConnectorTests
     [InlineData("PUBLIC_TO_EVERYONE", new[] { "PUBLIC_TO_EVERYONE", "SELF_ONLY" })]
     [InlineData("SELF_ONLY", new[] { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" })]
     public void The_privacy_level_is_the_one_the_creator_chose_from_those_on_offer(string requested, string[] options) =>
-        Assert.Equal(requested, TikTokPrivacy.Choose(requested, options));
+        Assert.Equal(requested, TikTokChoices.Check(new TikTokPostOptions(requested), Offered(options)).PrivacyLevel);
 
     [Theory]
     [InlineData(null, new[] { "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY" })]
@@ -267,7 +268,7 @@ public sealed class TikTokConnectorTests
     [InlineData("PUBLIC_TO_EVERYONE", new[] { "FOLLOWER_OF_CREATOR", "MUTUAL_FOLLOW_FRIENDS" })]
     public void No_privacy_level_is_ever_chosen_for_the_creator(string? requested, string[] options)
     {
-        var refused = Assert.Throws<PlatformException>(() => TikTokPrivacy.Choose(requested, options));
+        var refused = Assert.Throws<PlatformException>(() => TikTokChoices.Check(requested is null ? null : new TikTokPostOptions(requested), Offered(options)));
 
         Assert.Equal(ErrorCategory.InvalidContent, refused.Error.Category);
         Assert.All(options, o => Assert.Contains(o, refused.Error.Message, StringComparison.Ordinal));
@@ -286,6 +287,68 @@ public sealed class TikTokConnectorTests
         Assert.Single(fake.Calls("POST", "/v2/post/publish/creator_info/query/"));
         Assert.Empty(fake.Calls("POST", "/v2/post/publish/video/init/"));
         Assert.Empty(fake.Publishes);
+    }
+
+    [Fact]
+    public async Task A_video_goes_out_with_every_choice_the_creator_made()
+    {
+        await using var fake = await FakeTikTokApi.StartAsync();
+        fake.StitchDisabled = false;
+        var connector = fake.Connector();
+        var choices = new TikTokPostOptions("MUTUAL_FOLLOW_FRIENDS", AllowComments: true, AllowDuets: false, AllowStitches: true, YourBrand: true, BrandedContent: true);
+
+        var outcome = await connector.PublishAsync(Request(fake, Video(fake, 2048), choices), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var init = JsonNode.Parse(Assert.Single(fake.Calls("POST", "/v2/post/publish/video/init/")).Body)!;
+        AssertJson(
+            """
+            {"title":"A clip","privacy_level":"MUTUAL_FOLLOW_FRIENDS","disable_duet":true,"disable_comment":false,"disable_stitch":false,
+             "brand_content_toggle":true,"brand_organic_toggle":true}
+            """,
+            init["post_info"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("stitch")]
+    [InlineData("comment")]
+    [InlineData("branded private")]
+    [InlineData("not on offer")]
+    public async Task A_choice_tiktok_does_not_offer_now_fails_for_good_before_anything_is_created(string choice)
+    {
+        await using var fake = await FakeTikTokApi.StartAsync();
+        fake.CommentDisabled = true; // the creator turned comments off; stitches are off too (the fake's default)
+        fake.PrivacyOptions = ["SELF_ONLY"]; // an app TikTok has not audited
+        var connector = fake.Connector();
+        var options = choice switch
+        {
+            "stitch" => new TikTokPostOptions("SELF_ONLY", AllowStitches: true),
+            "comment" => new TikTokPostOptions("SELF_ONLY", AllowComments: true),
+            "branded private" => new TikTokPostOptions("SELF_ONLY", BrandedContent: true),
+            _ => new TikTokPostOptions("PUBLIC_TO_EVERYONE"),
+        };
+
+        var outcome = await connector.PublishAsync(Request(fake, Video(fake, 2048), options), default);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Contains("SELF_ONLY", outcome.Message, StringComparison.Ordinal);
+        Assert.Single(fake.Calls("POST", "/v2/post/publish/creator_info/query/"));
+        Assert.Empty(fake.Calls("POST", "/v2/post/publish/video/init/"));
+        Assert.Empty(fake.Publishes);
+    }
+
+    [Fact]
+    public async Task The_publishing_choices_are_what_creator_info_offers_now()
+    {
+        await using var fake = await FakeTikTokApi.StartAsync();
+        fake.PrivacyOptions = ["FOLLOWER_OF_CREATOR", "SELF_ONLY"];
+        fake.CommentDisabled = true;
+
+        var choices = await fake.Connector().ReadPublishingChoicesAsync(fake.Identity(), default);
+
+        Assert.Equal(["FOLLOWER_OF_CREATOR", "SELF_ONLY"], choices!.PrivacyLevels);
+        Assert.Equal((true, false, true, 600), (choices.CommentDisabled, choices.DuetDisabled, choices.StitchDisabled, choices.MaxVideoDurationSeconds));
+        Assert.Equal("Bearer act.initial", Assert.Single(fake.Calls("POST", "/v2/post/publish/creator_info/query/")).Header("Authorization"));
     }
 
     [Theory]
@@ -630,8 +693,13 @@ public sealed class TikTokConnectorTests
     /// <summary>A publish with the creator's privacy choice (SELF_ONLY unless the test says otherwise; null: none made).</summary>
     private static PublishRequest Request(
         FakeTikTokApi fake, PostContent content, IPublishJournal? journal = null, IReadOnlyDictionary<string, string>? checkpoints = null, string? privacy = "SELF_ONLY") =>
-        new("post-1~acc-1", "attempt-1", fake.Identity(), content, checkpoints, journal,
-            privacy is null ? null : new Dictionary<string, string> { [TikTokConnector.PrivacyOption] = privacy });
+        Request(fake, content, privacy is null ? null : new TikTokPostOptions(privacy), journal, checkpoints);
+
+    private static PublishRequest Request(
+        FakeTikTokApi fake, PostContent content, TikTokPostOptions? options, IPublishJournal? journal = null, IReadOnlyDictionary<string, string>? checkpoints = null) =>
+        new("post-1~acc-1", "attempt-1", fake.Identity(), content with { Options = options is null ? null : new PostOptions(TikTok: options) }, checkpoints, journal);
+
+    private static PublishingChoices Offered(string[] levels) => new(levels, false, false, false);
 
     private static PostContent Video(FakeTikTokApi fake, int bytes) =>
         new("A clip", [new MediaItem(fake.AddMedia($"clip-{bytes}.mp4", RandomBytes(bytes), "video/mp4"), MediaType.Video)]);

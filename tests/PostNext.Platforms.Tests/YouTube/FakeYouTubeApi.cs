@@ -76,6 +76,9 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
     public ConcurrentDictionary<string, Session> Sessions { get; } = new();
     public ConcurrentDictionary<string, JsonObject> Videos { get; } = new();
 
+    /// <summary>Custom thumbnails set by thumbnails.set, by video id: the image's type and bytes.</summary>
+    public ConcurrentDictionary<string, (string ContentType, byte[] Bytes)> Thumbnails { get; } = new();
+
     public static async Task<FakeYouTubeApi> StartAsync()
     {
         var fake = new FakeYouTubeApi();
@@ -123,6 +126,35 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
         app.MapGet("/youtube/v3/videos", VideosAsync);
         app.MapPost("/upload/youtube/v3/videos", OpenSessionAsync);
         app.MapPut("/upload/youtube/v3/videos", PutAsync);
+        app.MapPost("/upload/youtube/v3/thumbnails/set", SetThumbnailAsync);
+    }
+
+    /// <summary>thumbnails.set: a JPEG or PNG of at most 2 MB for a video of this channel.</summary>
+    private async Task SetThumbnailAsync(HttpContext context)
+    {
+        if (!await AuthorizedAsync(context))
+        {
+            return;
+        }
+
+        var videoId = context.Request.Query["videoId"].ToString();
+        var type = context.Request.ContentType ?? "";
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        if (!Videos.ContainsKey(videoId))
+        {
+            await Error(context, 404, "videoNotFound", "The video that you are trying to update cannot be found.");
+            return;
+        }
+
+        if (type is not ("image/jpeg" or "image/png") || body.Length is 0 or > 2 * 1024 * 1024)
+        {
+            await Error(context, 400, "invalidImage", "The provided image content is invalid.");
+            return;
+        }
+
+        Thumbnails[videoId] = (type, body.ToArray());
+        await context.Response.WriteAsJsonAsync(new JsonObject { ["kind"] = "youtube#thumbnailSetResponse", ["items"] = new JsonArray(new JsonObject { ["default"] = new JsonObject { ["url"] = $"https://i.ytimg.com/vi/{videoId}/default.jpg" } }) });
     }
 
     // ---- Google OAuth ----

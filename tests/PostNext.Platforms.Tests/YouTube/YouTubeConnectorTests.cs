@@ -171,6 +171,47 @@ public sealed class YouTubeConnectorTests
     }
 
     [Fact]
+    public async Task The_targets_settings_go_into_the_metadata_and_the_thumbnail_is_set_after_the_upload()
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        var connector = fake.Connector();
+        var thumbnail = RandomBytes(5_000);
+        var settings = new YouTubePostOptions(
+            Title: "Our launch, in 3 minutes", Description: "Everything we shipped.", Tags: ["launch", "release notes"], CategoryId: "28",
+            Privacy: "unlisted", MadeForKids: true, ThumbnailUrl: fake.AddMedia("thumb.jpg", thumbnail, "image/jpeg"));
+        var content = Video(fake, 4_096).With(null, new PostOptions(YouTube: settings));
+
+        var outcome = await connector.PublishAsync(Request(fake.Identity(), content), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        AssertJson(
+            """
+            {"snippet":{"title":"Our launch, in 3 minutes","description":"Everything we shipped.","categoryId":"28","tags":["launch","release notes"]},
+             "status":{"privacyStatus":"unlisted","selfDeclaredMadeForKids":true}}
+            """,
+            Assert.Single(fake.Calls("POST", "/upload/youtube/v3/videos")).Body);
+        var set = Assert.Single(fake.Calls("POST", "/upload/youtube/v3/thumbnails/set"));
+        Assert.Equal($"?videoId={outcome.ExternalId}&uploadType=media", set.Query);
+        Assert.Equal(("Bearer ya29.initial", "image/jpeg"), (set.Header("Authorization"), set.Header("Content-Type")));
+        Assert.Equal(thumbnail, fake.Thumbnails[outcome.ExternalId!].Bytes);
+        Assert.True(fake.Server.Requests.ToList().FindIndex(r => r.Path == "/media/thumb.jpg") < Index(fake, "POST"), "the thumbnail is fetched before anything is sent");
+    }
+
+    [Fact]
+    public async Task A_thumbnail_that_is_no_jpeg_or_png_fails_before_anything_is_uploaded()
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        var content = Video(fake, 4_096).With(null, new PostOptions(YouTube: new YouTubePostOptions(ThumbnailUrl: fake.AddMedia("thumb.gif", RandomBytes(100), "image/gif"))));
+
+        var outcome = await fake.Connector().PublishAsync(Request(fake.Identity(), content), default);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Contains("JPEG or PNG", outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(fake.Calls("POST", "/upload/youtube/v3/videos"));
+        Assert.Empty(fake.Sessions);
+    }
+
+    [Fact]
     public async Task When_youtube_keeps_fewer_bytes_than_sent_the_upload_continues_from_its_range()
     {
         await using var fake = await FakeYouTubeApi.StartAsync();
