@@ -51,4 +51,46 @@ public sealed class SessionPagesTests(WebHost host)
         await Expect(page.Locator(".role")).ToHaveTextAsync("owner");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task An_owner_invites_from_the_members_page_changes_the_role_and_removes_the_member_but_not_the_last_owner()
+    {
+        var (ws, _) = await host.CreateWorkspaceAsync();
+        var owner = await host.NewPageAsync();
+        var ownerEmail = await host.JoinAsOwnerAsync(owner, ws);
+
+        var email = host.NewEmail("editor");
+        await owner.GotoAsync("/app/members");
+        await owner.GetByLabel("Email").FillAsync(email);
+        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("editor");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Create invitation link" }).ClickAsync();
+        var flash = await owner.Locator(".flash-ok").InnerTextAsync();
+        var link = System.Text.RegularExpressions.Regex.Match(flash, @"http\S+/app/join\?token=\S+").Value;
+        Assert.StartsWith(host.Address.ToString().TrimEnd('/'), link, StringComparison.Ordinal);
+
+        var invited = await host.NewPageAsync();
+        await WebHost.JoinAsync(invited, link, email: null);
+        await Expect(invited.Locator(".role")).ToHaveTextAsync("editor");
+
+        await owner.GotoAsync("/app/members");
+        var row = owner.Locator("tr", new() { HasText = email });
+        await row.GetByLabel($"Role of {email}").SelectOptionAsync("viewer");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Change role" }).ClickAsync();
+        await Expect(owner.Locator(".flash-ok")).ToContainTextAsync($"{email} is now viewer.");
+        await invited.ReloadAsync();
+        await Expect(invited.Locator(".role")).ToHaveTextAsync("viewer");
+
+        // The last owner cannot remove themself (the API's rule, said in words); the member can be removed.
+        await owner.Locator("tr", new() { HasText = ownerEmail }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(owner.Locator(".flash-error")).ToContainTextAsync("owner");
+        await owner.Locator("tr", new() { HasText = email }).GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(owner.Locator(".flash-ok")).ToContainTextAsync("Member removed.");
+        await Expect(owner.Locator("tr[data-member]")).ToHaveCountAsync(1);
+
+        // The removed person's session ends at their next request.
+        await invited.GotoAsync("/app/calendar");
+        Assert.Contains("/app/sign-in", invited.Url, StringComparison.Ordinal);
+        await invited.Context.CloseAsync();
+        await owner.Context.CloseAsync();
+    }
 }
