@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using PostNext.Api.Members;
 using PostNext.Web.Api;
 using PostNext.Web.Components;
 using PostNext.Web.Composer;
@@ -18,22 +18,11 @@ public static class WebAppExtensions
     public static IServiceCollection AddPostNextWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
-        services.AddAntiforgery(o => o.Cookie.Name = "PostNext.Antiforgery");
-        services.AddAuthentication().AddCookie(Member.Scheme, o =>
-        {
-            o.Cookie.Name = Member.Scheme;
-            o.Cookie.Path = BasePath;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.LoginPath = SignInEndpoints.SignInPath;
-            o.LogoutPath = SignInEndpoints.SignOutPath;
-            o.AccessDeniedPath = SignInEndpoints.SignInPath;
-            o.ExpireTimeSpan = TimeSpan.FromHours(12);
-            o.SlidingExpiration = true;
-        });
+        // The session cookie and the antiforgery settings are the members layer's (AddPostNextSessions): one scheme,
+        // one antiforgery cookie; the app's forms send the token as a form field, API calls in the X-CSRF-TOKEN header.
+        services.AddAntiforgery();
         services.AddAuthorizationBuilder().AddPolicy(Member.MemberPolicy, policy => policy
-            .AddAuthenticationSchemes(Member.Scheme)
+            .AddAuthenticationSchemes(SessionDefaults.Scheme)
             .RequireAuthenticatedUser()
             .RequireClaim(Member.RoleClaim, Member.Owner, Member.Editor, Member.Viewer));
         services.AddCascadingAuthenticationState();

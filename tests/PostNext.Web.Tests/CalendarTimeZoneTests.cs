@@ -28,9 +28,7 @@ public sealed class CalendarTimeZoneTests(WebHost host)
         }
 
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/app/signin");
-        await page.GetByLabel("Workspace key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await host.JoinAsOwnerAsync(page, ws);
         foreach (var view in new[] { "month", "week" })
         {
             await page.GotoAsync($"/app/calendar?view={view}&date=2027-03-28");

@@ -20,13 +20,9 @@ public sealed class PostsPageTests(WebHost host)
             content = new { text = "Scheduled about tea" }, targets = new[] { new { accountId = account } },
             schedule = new { at = DateTimeOffset.UtcNow.AddDays(3).ToString("O") },
         }))["id"]!.GetValue<string>();
-        var editor = await host.CreateKeyAsync(ws, admin, "publish");
 
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/app/signin");
-        await page.GetByLabel("Workspace key").FillAsync(editor);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator(".role")).ToHaveTextAsync("editor");
+        await host.JoinAsAsync(page, ws, admin, "editor");
 
         await page.GotoAsync("/app/posts");
         await page.GetByLabel("Search").FillAsync("espresso");

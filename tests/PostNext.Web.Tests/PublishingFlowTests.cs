@@ -16,13 +16,26 @@ public sealed class PublishingFlowTests(WebHost host)
     [Fact]
     public async Task A_person_signs_in_connects_accounts_is_stopped_by_the_X_limit_schedules_moves_the_post_watches_it_publish_and_reads_its_analytics()
     {
-        var (_, key) = await host.CreateWorkspaceAsync("Europe/Paris");
+        var (ws, _) = await host.CreateWorkspaceAsync("Europe/Paris");
         var page = await host.NewPageAsync();
 
-        // Sign in: /app sends a stranger to the sign-in page, and back after it.
+        // The first owner: the operator's one-time link, opened, email and password chosen; in the app at once.
         await page.GotoAsync("/app");
-        Assert.Contains("/app/signin", page.Url, StringComparison.Ordinal);
-        await page.GetByLabel("Workspace key").FillAsync(key);
+        Assert.Contains("/app/sign-in", page.Url, StringComparison.Ordinal);
+        var email = await host.JoinAsOwnerAsync(page, ws);
+        await Expect(page.Locator(".role")).ToHaveTextAsync("owner");
+        await Expect(page.Locator(".who .email")).ToHaveTextAsync(email);
+
+        // Signed out, /app sends them to the sign-in page: a wrong password is refused, the right one lets them back in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GotoAsync("/app");
+        Assert.Contains("/app/sign-in", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator(".flash-error")).ToContainTextAsync("The email or the password is wrong.");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(WebHost.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/app/calendar**");
         await Expect(page.Locator(".role")).ToHaveTextAsync("owner");

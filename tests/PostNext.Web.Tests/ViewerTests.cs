@@ -2,7 +2,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace PostNext.Web.Tests;
 
-/// <summary>A viewer (a read key's role) sees every page but can change nothing: no control offers it, and forged requests are refused.</summary>
+/// <summary>A viewer (invited with that role) sees every page but can change nothing: no control offers it, and forged requests are refused.</summary>
 [Collection(WebCollection.Name)]
 public sealed class ViewerTests(WebHost host)
 {
@@ -18,13 +18,9 @@ public sealed class ViewerTests(WebHost host)
             targets = new[] { new { accountId = account } },
             schedule = new { at = at.ToString("O") },
         }))["id"]!.GetValue<string>();
-        var viewerKey = await host.CreateKeyAsync(ws, admin, "read");
 
         var page = await host.NewPageAsync();
-        await page.GotoAsync("/app/signin");
-        await page.GetByLabel("Workspace key").FillAsync(viewerKey);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator(".role")).ToHaveTextAsync("viewer");
+        await host.JoinAsAsync(page, ws, admin, "viewer");
 
         // It sees: the post on the calendar and in the list, the account, analytics.
         await page.GotoAsync($"/app/calendar?view=list&date={at:yyyy-MM-dd}");

@@ -1,3 +1,5 @@
+using static Microsoft.Playwright.Assertions;
+
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using PostNext.Abstractions.Platforms;
@@ -69,6 +71,49 @@ public sealed class WebHost : IAsyncLifetime
         // Generous: the machine running the tests may be busy (the server renders every state; nothing here waits on a timer).
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
+    }
+
+    public const string Password = "correct horse battery staple";
+
+    private int _people;
+
+    /// <summary>A fresh email address (each person of the tests has their own).</summary>
+    public string NewEmail(string who = "person") => $"{who}{Interlocked.Increment(ref _people)}@example.com";
+
+    /// <summary>
+    /// The way a first owner gets in: the operator's one-time bootstrap link for <paramref name="ws"/>, opened in the
+    /// browser, email and password chosen on the join page; the page lands in the app signed in. Returns the email.
+    /// </summary>
+    public async Task<string> JoinAsOwnerAsync(IPage page, string ws)
+    {
+        var link = (await SendAsync(HttpMethod.Post, $"v1/workspaces/{ws}/bootstrap-link", OperatorKey))["link"]!.GetValue<string>();
+        var email = NewEmail("owner");
+        await JoinAsync(page, link, email);
+        return email;
+    }
+
+    /// <summary>An owner's invitation (by the workspace's admin key) to a new person with <paramref name="role"/>, accepted in the browser.</summary>
+    public async Task<string> JoinAsAsync(IPage page, string ws, string adminKey, string role)
+    {
+        var email = NewEmail(role);
+        var link = (await SendAsync(HttpMethod.Post, $"v1/workspaces/{ws}/invitations", adminKey, new { email, role }))["link"]!.GetValue<string>();
+        await JoinAsync(page, link, email: null);
+        await Expect(page.Locator(".role")).ToHaveTextAsync(role);
+        return email;
+    }
+
+    /// <summary>Opens an invitation link and joins with <see cref="Password"/> (and <paramref name="email"/> when the link names none).</summary>
+    public static async Task JoinAsync(IPage page, string link, string? email)
+    {
+        await page.GotoAsync(link);
+        if (email is not null)
+        {
+            await page.GetByLabel("Email").FillAsync(email);
+        }
+
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
+        await page.WaitForURLAsync("**/app/calendar**");
     }
 
     /// <summary>A new workspace (as the operator); returns its id and its admin key.</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PostNext.Api.Apis;
 using PostNext.Api.Contracts;
+using PostNext.Api.Members;
 using PostNext.Web.Components.Shared;
 using PostNext.Web.Session;
 
@@ -45,6 +46,12 @@ public static class AppActions
             RunAsync(http, form, api.SendAsync<NoContent>(Me(http), "DeleteWebhook", new { webhookId }), "Webhook deleted."));
         act.MapPost("/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", (HttpContext http, InProcessApi api, string webhookId, string deliveryId, IFormCollection form) =>
             RunAsync(http, form, api.SendAsync<WebhookDeliveryResponse>(Me(http), "RedeliverWebhookDelivery", new { webhookId, deliveryId }), "Delivery queued again."));
+        act.MapPost("/members/invite", InviteAsync);
+        act.MapPost("/members/{userId}/role", (HttpContext http, InProcessApi api, string userId, IFormCollection form) =>
+            RunAsync(http, form, api.SendAsync<MemberResponse>(Me(http), "ChangeMemberRole", new { userId }, body: new ChangeRoleRequest(form["role"].ToString())),
+                "Role changed.", changed => $"{changed.Email} is now {changed.Role}."));
+        act.MapPost("/members/{userId}/remove", (HttpContext http, InProcessApi api, string userId, IFormCollection form) =>
+            RunAsync(http, form, api.SendAsync<NoContent>(Me(http), "RemoveMember", new { userId }), "Member removed."));
         endpoints.MapGet("/app/accounts/callback/{platform}", CallbackAsync).RequireAuthorization(Member.MemberPolicy).ExcludeFromDescription();
         return endpoints;
     }
@@ -67,6 +74,13 @@ public static class AppActions
             body: new CreateWebhookRequest(form["url"].ToString(), events, null)),
             "Webhook created.", created => created.Secret is { } secret ? $"Webhook created. Its signing secret, shown this once: {secret}" : "Webhook created.");
     }
+
+    /// <summary>An invitation through the API; its link is shown this once, on this host's address (the in-process call has none).</summary>
+    private static Task<IResult> InviteAsync(HttpContext http, InProcessApi api, IFormCollection form) =>
+        RunAsync(http, form, api.SendAsync<IssuedInvitationResponse>(Me(http), "CreateInvitation",
+                body: new CreateInvitationRequest(form["email"].ToString(), form["role"].ToString())),
+            "Invitation created.", issued => $"Invitation for {issued.Email} as {issued.Role}. Send this link, shown this once: " +
+                                             MembersLinks.Join($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}", issued.Token));
 
     /// <summary>Starts an OAuth connection: the completion secret stays on the server side, in a protected cookie only this browser holds.</summary>
     private static async Task<IResult> ConnectAsync(HttpContext http, InProcessApi api, IDataProtectionProvider protection, IFormCollection form)

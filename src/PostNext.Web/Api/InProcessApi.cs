@@ -5,14 +5,14 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PostNext.ServiceDefaults.Security;
+using PostNext.Api.Members;
 using PostNext.Web.Session;
 
 namespace PostNext.Web.Api;
 
 /// <summary>
 /// The app's only way to read or change anything: it runs the HTTP API's own endpoint (found by its name, e.g.
-/// <c>CreatePost</c>) in-process, as the member's workspace with the scope their role stands for. Validation,
+/// <c>CreatePost</c>) in-process, as the signed-in member (their workspace and role). Validation,
 /// scheduling, scope checks and problem details are the API's; the app keeps no second copy of any rule, and nothing
 /// it does is impossible through the API.
 /// </summary>
@@ -85,13 +85,14 @@ public sealed class InProcessApi(EndpointDataSource endpoints, IServiceScopeFact
         return new ApiAnswer<T>(status, default, ApiProblem.Read(status, responseBody.ToArray()));
     }
 
-    /// <summary>The principal the API sees: the member's workspace, with the scope of their role (as a workspace key would carry it).</summary>
+    /// <summary>The principal the API sees: the member's session (person, workspace, role), so the API's own role rules decide.</summary>
     private static ClaimsPrincipal PrincipalFor(Member member) => new(new ClaimsIdentity(
         [
-            new Claim(ClaimTypes.Role, ApiKeyDefaults.WorkspaceRole),
-            new Claim(ApiKeyDefaults.WorkspaceClaim, member.WorkspaceId),
-            new Claim(ApiKeyDefaults.ScopeClaim, member.Scope),
-            new Claim(ClaimTypes.Name, $"member:{member.UserId}"),
+            new Claim(ClaimTypes.Role, SessionDefaults.MemberRole),
+            new Claim(SessionDefaults.UserClaim, member.UserId),
+            new Claim(SessionDefaults.WorkspaceClaim, member.WorkspaceId),
+            new Claim(SessionDefaults.RoleClaim, member.Role),
+            new Claim(ClaimTypes.NameIdentifier, member.UserId),
         ],
         Member.Scheme));
 
