@@ -106,11 +106,14 @@ public sealed partial class MonitoringConfigTests : IAsyncLifetime
         _ = PostNextTelemetry.Meter;
         Assert.Equal(HttpStatusCode.OK, (await _host.Http.SendAsync(ClusterHosts.Get("/health/ready", null))).StatusCode);
 
-        var scrape = await (await _host.Http.SendAsync(ClusterHosts.Get("/metrics", OperatorKey))).Content.ReadAsStringAsync();
+        // Listening from before the scrape to after it: an instrument the scrape shows is in the list even when its meter
+        // (another in-process host's, which the tests start and stop in parallel) is disposed in between.
         var instruments = new List<Instrument>();
+        string scrape;
         using (var listener = new MeterListener { InstrumentPublished = (instrument, _) => { lock (instruments) { instruments.Add(instrument); } } })
         {
             listener.Start();
+            scrape = await (await _host.Http.SendAsync(ClusterHosts.Get("/metrics", OperatorKey))).Content.ReadAsStringAsync();
         }
 
         var derived = instruments.SelectMany(PrometheusNames.Of).ToHashSet(StringComparer.Ordinal);
