@@ -87,7 +87,7 @@ public sealed class WorkspaceAccessTests(ApiHost api)
 
         var foreign = await api.SendAsync(new HttpMethod(method), path, otherKey, body);
         var anonymous = await api.SendAsync(new HttpMethod(method), path, null, body);
-        var forged = await api.SendAsync(new HttpMethod(method), path, key[..^4] + "0000", body);
+        var forged = await api.SendAsync(new HttpMethod(method), path, key[..^4] + (key.EndsWith("0000", StringComparison.Ordinal) ? "ffff" : "0000"), body);
 
         Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal("application/problem+json", foreign.Content.Headers.ContentType?.MediaType);
