@@ -42,7 +42,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
     public async Task A_tiktok_target_without_a_privacy_level_is_refused_and_nothing_is_stored()
     {
         var (ws, key, tikTok) = await TikTokAccountAsync();
-        var body = new { content = new { text = "Clip", media = new[] { new { url = "https://cdn.example.com/clip.mp4", type = "video" } } }, targets = new[] { new { accountId = tikTok } }, schedule = new { mode = "now" } };
+        var body = new { content = new { text = "Clip", media = new[] { new { url = Clip(), type = "video" } } }, targets = new[] { new { accountId = tikTok } }, schedule = new { mode = "now" } };
 
         var refused = await CreateAsync(ws, key, body, "no-privacy");
 
@@ -85,7 +85,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
 
         var refused = await CreateAsync(ws, key, new
         {
-            content = new { text = "Clip", media = new[] { new { url = "https://cdn.example.com/clip.mp4", type = "video" } } },
+            content = new { text = "Clip", media = new[] { new { url = Clip(), type = "video" } } },
             targets = new object[]
             {
                 new { accountId = tikTok, options = new { tiktok = new { privacyLevel = "EVERYONE" }, youtube = new { privacy = "public" } } },
@@ -172,7 +172,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
         var (ws, key, tikTok) = await TikTokAccountAsync();
         var created = await host.Api.CreatePostAsync(ws, key, new
         {
-            content = new { text = "Later", media = new[] { new { url = "https://cdn.example.com/clip.mp4", type = "video" } } },
+            content = new { text = "Later", media = new[] { new { url = Clip(), type = "video" } } },
             targets = new[] { new { accountId = tikTok, options = new { tiktok = new { privacyLevel = "SELF_ONLY" } } } },
             schedule = new { at = DateTimeOffset.UtcNow.AddDays(2).ToString("O") },
         });
@@ -198,9 +198,12 @@ public sealed class PostOptionsTests(ConnectorsHost host)
         return (ws, key, account["id"]!.GetValue<string>());
     }
 
-    private static object TikTokPost(string accountId, object tiktok) => new
+    /// <summary>A vertical 10-second MP4 on TikTok's verified host: media pass TikTok's file rules, so only the options decide.</summary>
+    private string Clip() => host.TikTok.AddMedia($"clip-{Guid.NewGuid():N}.mp4", TestMedia.Mp4(1080, 1920, 10), "video/mp4");
+
+    private object TikTokPost(string accountId, object tiktok) => new
     {
-        content = new { text = "Clip", media = new[] { new { url = "https://cdn.example.com/clip.mp4", type = "video" } } },
+        content = new { text = "Clip", media = new[] { new { url = Clip(), type = "video" } } },
         targets = new[] { new { accountId, options = new { tiktok } } },
         schedule = new { at = DateTimeOffset.UtcNow.AddDays(1).ToString("O") },
     };
