@@ -10,14 +10,16 @@ public sealed class MigratedDatabase(PostgresFixture postgres) : IAsyncDisposabl
     private NpgsqlDataSource? _dataSource;
     private IAsyncDisposable? _store;
 
+    /// <summary>The database's data source, once created (for a test that also works on the tables directly).</summary>
+    public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The database is not created yet.");
+
     /// <summary>Creates the database, applies every migration and builds the store on it.</summary>
     public async Task<TStore> StoreOnNewDatabaseAsync<TStore>(Func<NpgsqlDataSource, TStore> create)
-        where TStore : IAsyncDisposable
     {
         _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
         await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).ApplyAsync();
         var store = create(_dataSource);
-        _store = store;
+        _store = store as IAsyncDisposable;
         return store;
     }
 

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PostNext.Abstractions;
 using PostNext.Storage.Members;
-using PostNext.Storage.Migrations;
 
 namespace PostNext.Grains.Tests.Members;
 
@@ -134,14 +132,9 @@ public sealed class InMemoryMemberStoreTests : MemberStoreContract
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresMemberStoreTests(PostgresFixture postgres) : MemberStoreContract, IAsyncDisposable
 {
-    private NpgsqlDataSource? _dataSource;
+    private readonly MigratedDatabase _database = new(postgres);
 
-    protected override async Task<IMemberStore> CreateStoreAsync()
-    {
-        _dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new SchemaMigrator(_dataSource, NullLogger<SchemaMigrator>.Instance).ApplyAsync();
-        return new PostgresMemberStore(_dataSource);
-    }
+    protected override async Task<IMemberStore> CreateStoreAsync() => await _database.StoreOnNewDatabaseAsync(d => new PostgresMemberStore(d));
 
     [Fact]
     public async Task A_removal_waits_for_a_concurrent_demotion_and_then_sees_the_last_owner()
@@ -152,7 +145,7 @@ public sealed class PostgresMemberStoreTests(PostgresFixture postgres) : MemberS
         var bob = await JoinAsync(store, ws, "owner", NewUser("bob@example.com"));
 
         // Another process demotes Ann, holding the workspace's member rows as the store does.
-        await using var other = await _dataSource!.OpenConnectionAsync();
+        await using var other = await _database.DataSource.OpenConnectionAsync();
         await using var transaction = await other.BeginTransactionAsync();
         foreach (var sql in new[]
                  {
@@ -178,7 +171,7 @@ public sealed class PostgresMemberStoreTests(PostgresFixture postgres) : MemberS
     private async Task WaitForLockWaiterAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        await using var probe = _dataSource!.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted");
+        await using var probe = _database.DataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted");
         while ((long)(await probe.ExecuteScalarAsync())! == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the removal never waited for the member rows");
@@ -186,11 +179,5 @@ public sealed class PostgresMemberStoreTests(PostgresFixture postgres) : MemberS
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
