@@ -37,7 +37,7 @@ public sealed class PublishingFlowTests(WebHost host)
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(WebHost.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/calendar**");
+        await WebHost.ArrivedAsync(page, "/app/calendar");
         await Expect(page.Locator(".role")).ToHaveTextAsync("owner");
 
         // A sandbox account, and an X account through X's OAuth flow (the fake X's consent page agrees at once and sends
@@ -72,7 +72,7 @@ public sealed class PublishingFlowTests(WebHost host)
         await page.GetByLabel("Text", new() { Exact = true }).FillAsync("Launch day! #postnext");
         await Expect(page.Locator(".preview .violations")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save post" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/calendar?**highlight=*");
+        await WebHost.ArrivedAsync(page, "highlight=");
         var postId = HttpUtility.ParseQueryString(new Uri(page.Url).Query)["highlight"]!;
         var cell = page.Locator($".day[data-date='{day:yyyy-MM-dd}']");
         await Expect(cell.Locator($".pub[data-post='{postId}']")).ToHaveCountAsync(2);
@@ -92,7 +92,7 @@ public sealed class PublishingFlowTests(WebHost host)
 
         // Published now from the post's page; the page shows it published with each permalink.
         await page.Locator($".pub[data-post='{postId}'] .snippet").First.ClickAsync();
-        await page.WaitForURLAsync($"**/app/posts/{postId}");
+        await WebHost.ArrivedAsync(page, $"/app/posts/{postId}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
         await Expect(page.Locator(".flash-ok")).ToContainTextAsync("Publishing now");
         await ReloadUntilAsync(page, page.Locator(".card .badge.st-published"));

@@ -42,7 +42,7 @@ public sealed class SessionPagesTests(WebHost host)
         await Expect(page.GetByTestId("join-summary")).ToContainTextAsync("give its password");
         await page.GetByLabel("Password").FillAsync(WebHost.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Join" }).ClickAsync();
-        await page.WaitForURLAsync("**/app/calendar**");
+        await WebHost.ArrivedAsync(page, "/app/calendar");
         await Expect(page.Locator(".role")).ToHaveTextAsync("viewer");
 
         await page.GetByLabel("Workspace").SelectOptionAsync(first);
