@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace PostNext.Grains.Tests;
 
 /// <summary>
-/// An in-memory reminder table whose writes can be refused, as a silo sees it while its reminder service cannot reach
+/// An in-memory reminder table that counts its writes and whose writes can be refused, as a silo sees it while its reminder service cannot reach
 /// the table or is still starting ("Reminder Service is still initializing"): registering or removing a reminder fails.
 /// </summary>
 public sealed class SwitchableReminderTable : IReminderTable
@@ -15,6 +15,9 @@ public sealed class SwitchableReminderTable : IReminderTable
 
     /// <summary>Registrations refused so far.</summary>
     public int Refused;
+
+    /// <summary>Rows written (registered or updated) so far.</summary>
+    public int Upserts;
 
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
         Task.FromResult(new ReminderTableData(_rows.Values.Where(r => r.GrainId == grainId).ToList()));
@@ -28,6 +31,7 @@ public sealed class SwitchableReminderTable : IReminderTable
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         Refuse();
+        Interlocked.Increment(ref Upserts);
         entry.ETag = Guid.NewGuid().ToString("N");
         _rows[(entry.GrainId, entry.ReminderName)] = entry;
         return Task.FromResult<string?>(entry.ETag);

@@ -13,6 +13,7 @@ namespace PostNext.Grains.Scheduling;
 public sealed class ArmedBuckets(IGrainFactory grains, IOptions<SchedulingOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _armed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _arming = new(StringComparer.Ordinal);
 
     /// <summary>The due bucket (and shard) that wakes this publication's work due at <paramref name="at"/> (or now, if that is past).</summary>
     public string BucketOf(string postId, string accountId, DateTimeOffset at)
@@ -25,11 +26,27 @@ public sealed class ArmedBuckets(IGrainFactory grains, IOptions<SchedulingOption
     public async Task EnsureArmedAsync(string postId, string accountId, DateTimeOffset at)
     {
         var bucket = BucketOf(postId, accountId, at);
-        if (!IsArmed(bucket))
+        if (IsArmed(bucket))
         {
-            await grains.GetGrain<IDueBucketGrain>(bucket).EnsureArmedAsync(at);
-            MarkArmed(bucket, DueBuckets.Parse(bucket).Start + options.Value.DueBucketSize);
+            return;
         }
+
+        // Publications of one bucket arming it together share the one call in flight.
+        var call = _arming.GetOrAdd(bucket, ArmAsync, at);
+        try
+        {
+            await call;
+        }
+        finally
+        {
+            _arming.TryRemove(KeyValuePair.Create(bucket, call));
+        }
+    }
+
+    private async Task ArmAsync(string bucket, DateTimeOffset at)
+    {
+        await grains.GetGrain<IDueBucketGrain>(bucket).EnsureArmedAsync(at);
+        MarkArmed(bucket, DueBuckets.Parse(bucket).Start + options.Value.DueBucketSize);
     }
 
     public bool IsArmed(string bucket) => _armed.TryGetValue(bucket, out var end) && end > time.GetUtcNow();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Analytics;
 using PostNext.Abstractions.Posts;
+using PostNext.Grains.Common;
 using PostNext.Storage.Calendar;
 
 namespace PostNext.Grains.Scheduling;
@@ -49,6 +50,7 @@ public sealed partial class DueBucketGrain(
     private DateTimeOffset _start;
     private short _shard;
     private bool _armed;
+    private readonly SharedCall _arming = new();
     private IGrainTimer? _poll;
     private bool _polling;
 
@@ -66,15 +68,22 @@ public sealed partial class DueBucketGrain(
     {
         if (!_armed)
         {
-            var due = _start - Lead - time.GetUtcNow();
-            await this.RegisterOrUpdateReminder(ReminderName, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Options.ReminderPeriod);
-            _armed = true;
+            // Calls interleave: thousands published at one instant arm the bucket of their first reading together. They
+            // share one registration in flight (each registering on its own wrote the reminder row once per call).
+            await _arming.RunAsync(ArmAsync);
         }
 
         if (time.GetUtcNow() >= _start - Lead)
         {
             Open();
         }
+    }
+
+    private async Task ArmAsync()
+    {
+        var due = _start - Lead - time.GetUtcNow();
+        await this.RegisterOrUpdateReminder(ReminderName, due < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : due, Options.ReminderPeriod);
+        _armed = true;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

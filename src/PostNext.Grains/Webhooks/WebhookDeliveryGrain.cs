@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Webhooks;
+using PostNext.Grains.Common;
 using PostNext.Storage.Webhooks;
 
 namespace PostNext.Grains.Webhooks;
@@ -43,6 +44,7 @@ public sealed partial class WebhookDeliveryGrain(
     private Task? _pump;
     private bool _again;
     private bool? _reminderArmed;
+    private readonly SharedCall _arming = new();
     private DateTimeOffset _pausedUntil;
 
     /// <summary>When the last pass's reading of the pending deliveries has something to send again.</summary>
@@ -358,8 +360,12 @@ public sealed partial class WebhookDeliveryGrain(
             return;
         }
 
-        await this.RegisterOrUpdateReminder(ReminderName, Options.ReminderPeriod, Options.ReminderPeriod);
-        _reminderArmed = true;
+        // Kicks interleave: events of many publications stored at once share one registration in flight.
+        await _arming.RunAsync(async () =>
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, Options.ReminderPeriod, Options.ReminderPeriod);
+            _reminderArmed = true;
+        });
     }
 
     private async Task DisarmReminderAsync()

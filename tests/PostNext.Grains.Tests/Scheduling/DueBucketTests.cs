@@ -99,4 +99,33 @@ public sealed class DueBucketTests(PostgresFixture postgres)
         Assert.InRange(reminders["due"], 1, 2 * DueShards.Count);
         Assert.InRange(reminders["audience"], 1, accounts.Count);
     }
+
+    [Fact]
+    public async Task Publications_arming_one_bucket_at_the_same_moment_write_its_reminder_once()
+    {
+        // 10,000 publications published at one instant each arm the bucket of their first metrics reading: the bucket's
+        // arming interleaves, and each call that came before the first registration finished registered again (1,977
+        // reminder upserts in the benchmark's publish window).
+        var database = await postgres.CreateDatabaseAsync();
+        await using var cluster = await SchedulingCluster.StartOnPostgresAsync(database, Guid.NewGuid().ToString("N"));
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var trigger = new NpgsqlCommand(
+            """
+            CREATE TABLE reminder_writes (grain_id text NOT NULL, reminder_name text NOT NULL);
+            CREATE FUNCTION count_reminder_write() RETURNS trigger LANGUAGE plpgsql AS
+              $$ BEGIN INSERT INTO reminder_writes VALUES (NEW.grain_id, NEW.reminder_name); RETURN NEW; END $$;
+            CREATE TRIGGER count_reminder_writes AFTER INSERT OR UPDATE ON orleans_reminder FOR EACH ROW EXECUTE FUNCTION count_reminder_write();
+            """, connection))
+        {
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        var start = DueBuckets.StartOf(DateTimeOffset.UtcNow.AddHours(3), TimeSpan.FromHours(1));
+        var bucket = cluster.Client.GetGrain<IDueBucketGrain>(DueBuckets.Key(start, 0));
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => bucket.EnsureArmedAsync(start.AddSeconds(i))));
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM reminder_writes WHERE reminder_name = 'due'", connection);
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+    }
 }

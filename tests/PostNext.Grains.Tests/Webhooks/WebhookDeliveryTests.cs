@@ -47,6 +47,25 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Events_stored_at_the_same_moment_arm_their_delivery_reminder_with_one_write()
+    {
+        // Kicks interleave: every event of thousands of publications published at one instant kicked the delivery, and
+        // each kick that came before the first registration finished wrote the reminder row again.
+        var reminders = new SwitchableReminderTable();
+        await using var cluster = await WebhookCluster.StartInMemoryAsync(reminders: reminders);
+        await using var receiver = await WebhookReceiver.StartAsync(Secret);
+        receiver.GoDown(); // the events stay pending, so the reminder stays armed
+        var ws = Ids.New(Ids.Workspace);
+        var webhooks = cluster.Client.GetGrain<IWebhooksGrain>(ws);
+        await CreateAsync(webhooks, receiver.Url, WebhookEventTypes.PostPublished);
+        var before = reminders.Upserts;
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => webhooks.EmitAsync(Publication(ws, PublicationStatus.Published, revision: 1, post: i + 1))));
+
+        Assert.Equal(1, reminders.Upserts - before);
+    }
+
+    [Fact]
     public async Task Each_webhook_gets_the_event_types_it_subscribed_to_once_even_when_an_event_is_emitted_twice()
     {
         await using var cluster = await WebhookCluster.StartInMemoryAsync();
