@@ -78,6 +78,21 @@ public sealed class ApiHost : IAsyncLifetime
         return (created["id"]!.GetValue<string>(), created["apiKey"]!.GetValue<string>());
     }
 
+    /// <summary>The post, read every 200 ms until <paramref name="done"/> holds (at most 30 s); the last read either way.</summary>
+    public async Task<JsonObject> WaitForPostAsync(string ws, string key, string postId, Func<JsonObject, bool> done)
+    {
+        JsonObject post;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(200);
+            post = await JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts/{postId}", key), HttpStatusCode.OK);
+        }
+        while (!done(post) && DateTime.UtcNow < deadline);
+
+        return post;
+    }
+
     public async Task<string> CreateSandboxAccountAsync(string ws, string key, string handle = "acme", object? sandbox = null)
     {
         var account = await JsonAsync(

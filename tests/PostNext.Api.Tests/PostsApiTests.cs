@@ -21,14 +21,7 @@ public sealed class PostsApiTests(ApiHost api)
         }), HttpStatusCode.Created);
         var postId = created["id"]!.GetValue<string>();
 
-        JsonObject post;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do
-        {
-            await Task.Delay(200);
-            post = await ApiHost.JsonAsync(await api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts/{postId}", key), HttpStatusCode.OK);
-        }
-        while (post["status"]!.GetValue<string>() != "published" && DateTime.UtcNow < deadline);
+        var post = await api.WaitForPostAsync(ws, key, postId, p => p["status"]!.GetValue<string>() == "published");
 
         Assert.Equal("published", post["status"]!.GetValue<string>());
         foreach (var (account, text) in new[] { (a, "Launch day!"), (b, "Launch day, B edition") })

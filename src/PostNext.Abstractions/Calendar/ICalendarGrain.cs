@@ -33,6 +33,8 @@ public sealed record CalendarCursor(
 /// One publication on the calendar. <see cref="At"/> is when it goes out: the deferral time if deferred, else the
 /// scheduled time. <see cref="WakeAt"/> is when the publication next needs a tick (its time, the end of an attempt's
 /// lease, its next reconciliation), null once final: the sweeper wakes only publications whose tick is overdue.
+/// The row also carries what a calendar shows of the publication (the start of its text, why it waits, its
+/// permalink, its error), written with its state, so a month is one read and no post is asked for its details.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.CalendarEntry")]
 public sealed record CalendarEntry(
@@ -46,7 +48,30 @@ public sealed record CalendarEntry(
     [property: Id(7)] DateTimeOffset? PublishedAt,
     [property: Id(8)] long Revision,
     [property: Id(9)] DateTimeOffset? WakeAt = null,
-    [property: Id(10)] DateTimeOffset? MetricsAt = null);
+    [property: Id(10)] DateTimeOffset? MetricsAt = null,
+    [property: Id(11)] string? Snippet = null,
+    [property: Id(12)] string? DeferReason = null,
+    [property: Id(13)] string? Permalink = null,
+    [property: Id(14)] PublicationError? Error = null)
+{
+    /// <summary>How much of the text a calendar entry keeps (characters).</summary>
+    public const int SnippetLength = 80;
+
+    /// <summary>How much of a deferral reason or an error message a calendar entry keeps (characters).</summary>
+    public const int MessageLength = 300;
+
+    /// <summary>The first <paramref name="max"/> characters of <paramref name="text"/> (an ellipsis when cut; a surrogate pair is never split); null stays null.</summary>
+    public static string? Clip(string? text, int max)
+    {
+        if (text is null || text.Length <= max)
+        {
+            return text;
+        }
+
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return string.Concat(text.AsSpan(0, cut), "…");
+    }
+}
 
 [GenerateSerializer, Immutable, Alias("PostNext.CalendarPage")]
 public sealed record CalendarPage(

@@ -21,7 +21,7 @@ public static class CalendarApi
     {
         endpoints.MapWorkspaceGroup().MapGet("/calendar", QueryAsync)
             .WithTags("Calendar").WithName("GetCalendar")
-            .WithSummary("Publications in [from, to) ordered by time, filtered by account, platform or status; cursor paging.")
+            .WithSummary("Publications in [from, to) ordered by time, filtered by account, platform or status, each with the start of its text, why it waits, its permalink or its error; cursor paging.")
             .Produces<CalendarResponse>()
             .ProducesValidationProblem();
         return endpoints;
@@ -52,7 +52,9 @@ public static class CalendarApi
             new CalendarQuery(ws, start!.Value, end!.Value, accountId, platform, statusFilter, after, size));
         return TypedResults.Ok(new CalendarResponse(
             start.Value, end.Value,
-            page.Entries.Select(x => new CalendarEntryResponse(x.PostId, x.AccountId, x.Platform, ApiNames.Of(x.Status), x.At, x.ScheduledAt, x.PublishedAt)).ToList(),
+            page.Entries.Select(x => new CalendarEntryResponse(
+                x.PostId, x.AccountId, x.Platform, ApiNames.Of(x.Status), x.At, x.ScheduledAt, x.PublishedAt,
+                x.Snippet, x.DeferReason, x.Permalink, x.Error is { } error ? new ErrorDto(ApiNames.Of(error.Category), error.Message) : null)).ToList(),
             page.Next is null ? null : EncodeCursor(page.Next)));
     }
 

@@ -29,16 +29,20 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
-    private const string Columns = "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at";
+    private const string Columns =
+        "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, " +
+        "snippet, defer_reason, permalink, error_category, error_message";
 
     public async Task UpsertAsync(CalendarEntry entry, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO postnext_calendar ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT (post_id, account_id) DO UPDATE SET
                 platform = EXCLUDED.platform, status = EXCLUDED.status, scheduled_at = EXCLUDED.scheduled_at,
-                at = EXCLUDED.at, published_at = EXCLUDED.published_at, revision = EXCLUDED.revision, wake_at = EXCLUDED.wake_at
+                at = EXCLUDED.at, published_at = EXCLUDED.published_at, revision = EXCLUDED.revision, wake_at = EXCLUDED.wake_at,
+                snippet = EXCLUDED.snippet, defer_reason = EXCLUDED.defer_reason, permalink = EXCLUDED.permalink,
+                error_category = EXCLUDED.error_category, error_message = EXCLUDED.error_message
             WHERE postnext_calendar.revision <= EXCLUDED.revision
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = entry.WorkspaceId });
@@ -51,6 +55,11 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
         command.Parameters.Add(Time(entry.PublishedAt));
         command.Parameters.Add(new NpgsqlParameter { Value = entry.Revision });
         command.Parameters.Add(Time(entry.WakeAt));
+        command.Parameters.Add(Text(entry.Snippet));
+        command.Parameters.Add(Text(entry.DeferReason));
+        command.Parameters.Add(Text(entry.Permalink));
+        command.Parameters.Add(Text(entry.Error is { } error ? error.Category.ToString() : null));
+        command.Parameters.Add(Text(entry.Error?.Message));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -102,7 +111,12 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
                 reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
                 reader.GetInt64(8),
-                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9)));
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                Snippet: reader.IsDBNull(10) ? null : reader.GetString(10),
+                DeferReason: reader.IsDBNull(11) ? null : reader.GetString(11),
+                Permalink: reader.IsDBNull(12) ? null : reader.GetString(12),
+                Error: reader.IsDBNull(13) ? null
+                    : new PublicationError(Enum.Parse<ErrorCategory>(reader.GetString(13)), reader.IsDBNull(14) ? "" : reader.GetString(14))));
         }
 
         return entries;

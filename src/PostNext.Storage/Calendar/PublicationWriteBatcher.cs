@@ -21,14 +21,16 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
         WITH input AS (
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
                                  $8::timestamptz[], $9::bigint[], $10::timestamptz[], $11::bytea[], $12::bigint[], $13::smallint[],
-                                 $14::timestamptz[])
+                                 $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
                 AS i(workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, expected, shard,
-                     metrics_at)
+                     metrics_at, snippet, defer_reason, permalink, error_category, error_message)
         ),
         updated AS (
             UPDATE postnext_calendar c SET
                 workspace_id = i.workspace_id, platform = i.platform, status = i.status, scheduled_at = i.scheduled_at, at = i.at,
                 published_at = i.published_at, revision = i.revision, wake_at = i.wake_at, state = i.state, shard = i.shard,
+                snippet = i.snippet, defer_reason = i.defer_reason, permalink = i.permalink, error_category = i.error_category,
+                error_message = i.error_message,
                 -- the first reading is the publication's to set until the tracking takes over with a state of its own
                 metrics_at = CASE WHEN c.metrics_state IS NULL THEN i.metrics_at ELSE c.metrics_at END
             FROM input i
@@ -36,8 +38,10 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
             RETURNING c.post_id, c.account_id
         ),
         inserted AS (
-            INSERT INTO postnext_calendar (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at)
-            SELECT workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at
+            INSERT INTO postnext_calendar (workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at,
+                                           snippet, defer_reason, permalink, error_category, error_message)
+            SELECT workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, state, shard, metrics_at,
+                   snippet, defer_reason, permalink, error_category, error_message
             FROM input WHERE expected = 0
             ON CONFLICT (post_id, account_id) DO NOTHING
             RETURNING post_id, account_id
@@ -74,6 +78,11 @@ internal sealed class PublicationWriteBatcher : IAsyncDisposable
         command.Parameters.Add(Array(NpgsqlDbType.Bigint, batch.Select(w => w.ExpectedRevision)));
         command.Parameters.Add(Array(NpgsqlDbType.Smallint, batch.Select(w => DueShards.Of(w.Entry.PostId, w.Entry.AccountId))));
         command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(w => w.Entry.MetricsAt?.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.Snippet)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.DeferReason)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.Permalink)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.Error?.Category.ToString())));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(w => w.Entry.Error?.Message)));
 
         var saved = new HashSet<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);

@@ -67,7 +67,11 @@ public sealed class PublicationRecord(
             s.WorkspaceId, s.PostId, s.AccountId, s.Platform, s.Status, s.DueAt,
             s.Status == PublicationStatus.Deferred && s.DeferredUntil is { } until ? until : s.DueAt,
             s.PublishedAt, s.Revision, PublicationPolicy.WakeAt(s),
-            s.Status == PublicationStatus.Published && s.PublishedAt is { } published ? published + firstReading : null);
+            s.Status == PublicationStatus.Published && s.PublishedAt is { } published ? published + firstReading : null,
+            CalendarEntry.Clip(s.Content.Text, CalendarEntry.SnippetLength),
+            CalendarEntry.Clip(s.DeferReason, CalendarEntry.MessageLength),
+            s.Permalink,
+            s.Error is { } error ? error with { Message = CalendarEntry.Clip(error.Message, CalendarEntry.MessageLength)! } : null);
         if (s.Revision <= _stored)
         {
             throw new InvalidOperationException($"A publication write must carry a revision above the stored {_stored}.");
