@@ -37,6 +37,12 @@ public sealed record BenchmarkOptions
           --posts N              million mode: posts to create (default 1000000)
           --days N               million mode: due times spread over the next N days, the first an hour away (default 30)
           --idle-seconds N       million mode: idle CPU measured over this long (default 60)
+
+          --calendar-render      the calendar mode instead (PostNext only): N posts due across next month in one workspace,
+                                 then the server-side render time of /app/calendar's month view for a signed-in person
+          --publications N       calendar mode: publications in the month (default 2000)
+          --renders N            calendar mode: timed renders after 3 warm-up ones (default 20)
+          --cluster              calendar mode: the silo in cluster mode on a throwaway PostgreSQL (default: embedded)
         """;
 
     public IReadOnlyList<string> Schedulers { get; init; } = AllSchedulers;
@@ -69,6 +75,14 @@ public sealed record BenchmarkOptions
 
     public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    public bool CalendarRender { get; init; }
+
+    public int CalendarPublications { get; init; } = 2_000;
+
+    public int CalendarRenders { get; init; } = 20;
+
+    public bool CalendarCluster { get; init; }
+
     /// <summary>After the last job ran, how long trailing writes (the outcome after the receipt) are still counted.</summary>
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -81,7 +95,7 @@ public sealed record BenchmarkOptions
     {
         var directory = ResultsDirectory ?? Path.Combine(
             Binaries.RepositoryRoot(), "scheduler-benchmark-results",
-            DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + (Million ? "-million" : ""));
+            DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + (Million ? "-million" : CalendarRender ? "-calendar" : ""));
         Directory.CreateDirectory(directory);
         return directory;
     }
@@ -106,9 +120,15 @@ public sealed record BenchmarkOptions
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
-            if (name is "--smoke" or "--million")
+            if (name is "--smoke" or "--million" or "--calendar-render" or "--cluster")
             {
-                options = name == "--million" ? options with { Million = true } : options;
+                options = name switch
+                {
+                    "--million" => options with { Million = true },
+                    "--calendar-render" => options with { CalendarRender = true },
+                    "--cluster" => options with { CalendarCluster = true },
+                    _ => options,
+                };
                 continue;
             }
 
@@ -137,6 +157,8 @@ public sealed record BenchmarkOptions
                     "--posts" => options with { MillionPosts = Int() },
                     "--days" => options with { MillionDays = Int() },
                     "--idle-seconds" => options with { IdleWindow = Seconds() },
+                    "--publications" => options with { CalendarPublications = Positive(Int()) },
+                    "--renders" => options with { CalendarRenders = Positive(Int()) },
                     "--silo-setting" => options,
                     _ => throw new ArgumentException($"Unknown option {name}."),
                 };
@@ -154,6 +176,8 @@ public sealed record BenchmarkOptions
 
         return options with { SiloSettings = siloSettings };
     }
+
+    private static int Positive(int value) => value > 0 ? value : throw new ArgumentException("must be at least 1");
 
     private static List<string> ParseSchedulers(string value)
     {

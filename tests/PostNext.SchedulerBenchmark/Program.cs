@@ -1,4 +1,5 @@
 using PostNext.SchedulerBenchmark;
+using PostNext.SchedulerBenchmark.Calendar;
 using PostNext.SchedulerBenchmark.Million;
 using PostNext.SchedulerBenchmark.Workers;
 
@@ -23,6 +24,12 @@ if (BenchmarkOptions.Parse(args, out var error) is not { } options)
 using var stop = new StopSignals();
 try
 {
+    if (options.CalendarRender)
+    {
+        await CalendarRenderRunner.RunAsync(options, Console.WriteLine, stop.Token);
+        return 0;
+    }
+
     if (options.Million)
     {
         await MillionRunner.RunAsync(options, Console.WriteLine, stop.Token);

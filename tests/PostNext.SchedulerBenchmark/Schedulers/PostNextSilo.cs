@@ -31,6 +31,9 @@ public sealed class PostNextSilo : IAsyncDisposable
 
     public string OperatorKey { get; private init; } = "";
 
+    /// <summary>Embedded or cluster mode, in words.</summary>
+    public string Mode { get; private init; } = "";
+
     public Uri Address => _node.HttpAddress;
 
     public int? ProcessId => _node.ProcessId;
@@ -42,29 +45,39 @@ public sealed class PostNextSilo : IAsyncDisposable
     /// <summary>What the silo runs with, secrets left out.</summary>
     public IReadOnlyList<string> Configuration =>
     [
-        "one silo process, cluster mode (ConnectionStrings:PostNext set), ASPNETCORE_ENVIRONMENT=Production, shipped defaults",
+        $"{Mode}, ASPNETCORE_ENVIRONMENT=Production, shipped defaults",
         .. RateLimitLifted,
         .. ExtraSettings,
     ];
 
-    public static PostNextSilo Create(string siloAssembly, string connectionString, string runDirectory, IReadOnlyList<string> extraSettings)
+    public static PostNextSilo Create(string siloAssembly, string connectionString, string runDirectory, IReadOnlyList<string> extraSettings) =>
+        Start(siloAssembly, runDirectory, extraSettings, "one silo process, cluster mode (ConnectionStrings:PostNext set)",
+        [
+            $"--ConnectionStrings:PostNext={connectionString}",
+            $"--PostNext:KeyRingSecret={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}",
+            "--PostNext:Cluster:AdvertisedIPAddress=127.0.0.1",
+        ]);
+
+    /// <summary>The silo as the README's first command runs it: embedded (no connection string, everything in process memory).</summary>
+    public static PostNextSilo CreateEmbedded(string siloAssembly, string runDirectory, IReadOnlyList<string> extraSettings) =>
+        Start(siloAssembly, runDirectory, extraSettings, "one silo process, embedded (no connection string: in-memory storage)", []);
+
+    private static PostNextSilo Start(string siloAssembly, string runDirectory, IReadOnlyList<string> extraSettings, string mode, IReadOnlyList<string> modeSettings)
     {
         var http = FreePort.Next();
         var operatorKey = "bench-operator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         string[] arguments =
         [
             $"--urls=http://127.0.0.1:{http}",
-            $"--ConnectionStrings:PostNext={connectionString}",
+            .. modeSettings,
             $"--PostNext:OperatorKey={operatorKey}",
-            $"--PostNext:KeyRingSecret={Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}",
-            "--PostNext:Cluster:AdvertisedIPAddress=127.0.0.1",
             $"--PostNext:Cluster:SiloPort={FreePort.Next()}",
             $"--PostNext:Cluster:GatewayPort={FreePort.Next()}",
             .. RateLimitLifted,
             .. extraSettings,
         ];
         var node = new NodeProcess("silo", DotnetHost(), siloAssembly, arguments, new Uri($"http://127.0.0.1:{http}/"), Path.Combine(runDirectory, "postnext-silo.log"));
-        return new PostNextSilo(node, extraSettings) { OperatorKey = operatorKey };
+        return new PostNextSilo(node, extraSettings) { OperatorKey = operatorKey, Mode = mode };
     }
 
     /// <summary>Starts the process and waits for <c>/health/ready</c>; returns how long that took.</summary>
