@@ -30,8 +30,9 @@ public sealed class StorageFaults
     /// <summary>Writes of <paramref name="stateName"/> that went through for the grain whose key is <paramref name="key"/>.</summary>
     public int Written(string stateName, string key) => _written.GetValueOrDefault((stateName, key));
 
-    internal void NoteWritten(string stateName, GrainId grainId) =>
-        _written.AddOrUpdate((stateName, grainId.Key.ToString()!), 1, (_, n) => n + 1);
+    internal void NoteWritten(string stateName, GrainId grainId) => NoteWritten(stateName, grainId.Key.ToString()!);
+
+    internal void NoteWritten(string stateName, string key) => _written.AddOrUpdate((stateName, key), 1, (_, n) => n + 1);
 
     internal bool ShouldFail(string stateName, GrainId grainId) => ShouldFail(stateName, grainId.Key.ToString()!);
 
@@ -117,15 +118,30 @@ internal sealed class FaultyPostIndexStore(IPostIndexStore inner, StorageFaults 
 {
     public const string StateName = "post-index";
 
-    public Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default) =>
-        faults.ShouldFail(StateName, entry.PostId)
-            ? Task.FromException(new IOException($"Injected storage fault: indexing post {entry.PostId} failed."))
-            : inner.UpsertAsync(entry, cancellationToken);
+    public async Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default)
+    {
+        if (faults.ShouldFail(StateName, entry.PostId))
+        {
+            throw new IOException($"Injected storage fault: indexing post {entry.PostId} failed.");
+        }
 
-    public Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default) =>
-        faults.ShouldFail(StateName, postId)
-            ? Task.FromException(new IOException($"Injected storage fault: removing post {postId} from the index failed."))
-            : inner.RemoveAsync(workspaceId, postId, cancellationToken);
+        await inner.UpsertAsync(entry, cancellationToken);
+        faults.NoteWritten(StateName, entry.PostId);
+    }
+
+    public async Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default)
+    {
+        if (faults.ShouldFail(StateName, postId))
+        {
+            throw new IOException($"Injected storage fault: removing post {postId} from the index failed.");
+        }
+
+        await inner.RemoveAsync(workspaceId, postId, cancellationToken);
+        faults.NoteWritten(StateName, postId);
+    }
+
+    public Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default) =>
+        inner.HoldsAsync(workspaceId, postId, expected, cancellationToken);
 
     public Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default) => inner.ScanAsync(scan, cancellationToken);
 }

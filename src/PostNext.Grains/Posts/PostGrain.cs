@@ -14,7 +14,8 @@ namespace PostNext.Grains.Posts;
 /// safe to repeat) and cleared. When applying fails the request fails and the fan-out stays stored: the next
 /// activation, the next change of the post, or a reminder armed only after such a failure applies it again.
 /// Every write of the post is followed by its entry in the post index (the posts list); an index write that fails
-/// is written again by the next activation, which the same reminder brings about.
+/// is written again by the next activation, which the same reminder brings about. An activation reads the entry
+/// first and writes it only when it differs from the post as stored (a crash between the two writes).
 /// </summary>
 public sealed partial class PostGrain(
     [PersistentState("post", StorageNames.Grains)] IPersistentState<PostState> state,
@@ -52,8 +53,8 @@ public sealed partial class PostGrain(
             return;
         }
 
-        // Also indexes a post stored before the index existed, the first time it is used again.
-        await IndexAsync(armRepair: false);
+        // Also indexes a post stored before the index existed, or one whose index write a crash cut off.
+        await IndexIfStaleAsync();
         if (!S.Deleted && !S.Draft && !S.TargetsScheduled && S.FanOut is null)
         {
             S.FanOut = PostFanOut.Scheduling(S.Targets); // saved by an earlier version before its publications were scheduled
@@ -296,6 +297,28 @@ public sealed partial class PostGrain(
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// Writes the post's index entry only when the index does not hold it as stored (a read by key): activating an
+    /// indexed post writes nothing. When the read fails the entry is written anyway.
+    /// </summary>
+    private async Task IndexIfStaleAsync()
+    {
+        try
+        {
+            if (await index.HoldsAsync(S.WorkspaceId, Id, S.Deleted ? null : IndexEntry()))
+            {
+                _indexStale = false;
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogIndexFailed(ex, Id);
+        }
+
+        await IndexAsync(armRepair: false);
     }
 
     private PostIndexEntry IndexEntry() => new(

@@ -12,6 +12,13 @@ public interface IPostIndexStore
     /// <summary>Removes the post's entry (a deleted post).</summary>
     Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// True when the index holds exactly <paramref name="expected"/> for the post (what a list shows and searches of
+    /// it); with null, true when it holds no entry for the post. A read by primary key: an activation checks its
+    /// post is indexed without writing.
+    /// </summary>
+    Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default);
+
     /// <summary>The workspace's entries matching the scan's filters, newest first (created_at, then post id, descending), after the cursor, at most Limit.</summary>
     Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default);
 }
@@ -31,6 +38,17 @@ public sealed record PostIndexEntry(
 {
     /// <summary>What the text search looks in: the text, the title and the override texts, lower-cased.</summary>
     public string SearchText => string.Join('\n', new[] { Text, Title ?? "" }.Concat(OverrideTexts)).ToLowerInvariant();
+
+    /// <summary>
+    /// Whether a stored entry (with its stored search text) lists and searches as this one; times are compared to the
+    /// microsecond, as PostgreSQL keeps them.
+    /// </summary>
+    public bool ListsAs(PostIndexEntry stored, string storedSearchText) =>
+        WorkspaceId == stored.WorkspaceId && PostId == stored.PostId && Draft == stored.Draft && Canceled == stored.Canceled
+        && Text == stored.Text && Title == stored.Title && SearchText == storedSearchText && Targets.SequenceEqual(stored.Targets)
+        && Microseconds(CreatedAt) == Microseconds(stored.CreatedAt) && Microseconds(UpdatedAt) == Microseconds(stored.UpdatedAt);
+
+    private static long Microseconds(DateTimeOffset time) => time.UtcTicks / TimeSpan.TicksPerMicrosecond;
 }
 
 /// <summary>A target of an indexed post.</summary>

@@ -42,6 +42,15 @@ public sealed class InMemoryPostIndexStore : IPostIndexStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var stored = _byPost.GetValueOrDefault(postId) is { } found && found.WorkspaceId == workspaceId ? found : null;
+            return Task.FromResult(expected is null ? stored is null : stored is not null && expected.ListsAs(stored, stored.SearchText));
+        }
+    }
+
     public Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default)
     {
         var search = scan.Search?.ToLowerInvariant();

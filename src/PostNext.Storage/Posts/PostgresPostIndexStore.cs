@@ -69,6 +69,20 @@ public sealed class PostgresPostIndexStore : IPostIndexStore, IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM postnext_posts WHERE post_id = $1 AND workspace_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = postId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workspaceId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return expected is null;
+        }
+
+        return expected is not null && expected.ListsAs(Read(reader), reader.GetString(6));
+    }
+
     public async Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default)
     {
         // Through postnext_posts_by_workspace_created; the other filters are checked on the rows it walks.
@@ -96,16 +110,22 @@ public sealed class PostgresPostIndexStore : IPostIndexStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var accounts = reader.GetFieldValue<string[]>(7);
-            var platforms = reader.GetFieldValue<string[]>(8);
-            entries.Add(new PostIndexEntry(
-                reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3), reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), [],
-                accounts.Select((a, i) => new PostIndexTarget(a, platforms[i])).ToList(),
-                reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10)));
+            entries.Add(Read(reader));
         }
 
         return entries;
+    }
+
+    /// <summary>An entry from a row of <see cref="Columns"/> (its override texts are only in the row's search text).</summary>
+    private static PostIndexEntry Read(NpgsqlDataReader reader)
+    {
+        var accounts = reader.GetFieldValue<string[]>(7);
+        var platforms = reader.GetFieldValue<string[]>(8);
+        return new PostIndexEntry(
+            reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3), reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5), [],
+            accounts.Select((a, i) => new PostIndexTarget(a, platforms[i])).ToList(),
+            reader.GetFieldValue<DateTimeOffset>(9), reader.GetFieldValue<DateTimeOffset>(10));
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };

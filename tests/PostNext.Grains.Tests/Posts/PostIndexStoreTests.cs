@@ -51,6 +51,27 @@ public abstract class PostIndexStoreContract
         Assert.Equal(Start.AddSeconds(19), listed.UpdatedAt);
     }
 
+    [Fact]
+    public async Task Holds_is_true_only_for_the_entry_as_stored_and_for_no_entry_when_none_is_stored()
+    {
+        var store = await CreateStoreAsync();
+        var ws = Ids.New(Ids.Workspace);
+        // Ticks below the microsecond: PostgreSQL keeps microseconds, and the same entry still holds.
+        var stored = Entry(ws, "post-held", Start.AddTicks(7), "Held", targets: 2) with { OverrideTexts = ["For LinkedIn"] };
+
+        Assert.True(await store.HoldsAsync(ws, stored.PostId, null));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, stored));
+        await store.UpsertAsync(stored);
+
+        Assert.True(await store.HoldsAsync(ws, stored.PostId, stored));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, null));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, stored with { Canceled = true }));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, stored with { OverrideTexts = ["Changed"] }));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, stored with { Targets = stored.Targets.Take(1).ToList() }));
+        Assert.False(await store.HoldsAsync(ws, stored.PostId, stored with { UpdatedAt = stored.UpdatedAt.AddMilliseconds(1) }));
+        Assert.False(await store.HoldsAsync(Ids.New(Ids.Workspace), stored.PostId, stored with { WorkspaceId = "other" }));
+    }
+
     private static async Task<List<PostIndexEntry>> ScanAllAsync(IPostIndexStore store, string ws, bool? draft = null)
     {
         var all = new List<PostIndexEntry>();
