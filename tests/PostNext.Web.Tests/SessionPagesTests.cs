@@ -93,4 +93,42 @@ public sealed class SessionPagesTests(WebHost host)
         await invited.Context.CloseAsync();
         await owner.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task An_owner_sees_pending_invitations_and_a_revoked_link_no_longer_works()
+    {
+        var (ws, _) = await host.CreateWorkspaceAsync();
+        var owner = await host.NewPageAsync();
+        var ownerEmail = await host.JoinAsOwnerAsync(owner, ws);
+        var anyone = (await host.SendAsync(HttpMethod.Post, $"v1/workspaces/{ws}/bootstrap-link", WebHost.OperatorKey))["id"]!.GetValue<string>();
+
+        var email = host.NewEmail("invited");
+        await owner.GotoAsync("/app/members");
+        await owner.GetByLabel("Email").FillAsync(email);
+        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("viewer");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Create invitation link" }).ClickAsync();
+        var link = System.Text.RegularExpressions.Regex.Match(await owner.Locator(".flash-ok").InnerTextAsync(), @"http\S+/app/join\?token=\S+").Value;
+
+        // Listed: who it is for, the role, when it expires (7 days), who invited.
+        var row = owner.Locator("tr[data-invitation]", new() { HasText = email });
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("viewer");
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync(ownerEmail);
+        var expires = DateTimeOffset.Parse((await row.Locator("time").GetAttributeAsync("datetime"))!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
+        var bootstrap = owner.Locator($"tr[data-invitation='{anyone}']");
+        await Expect(bootstrap.Locator("td").First).ToHaveTextAsync("Anyone with the link");
+        await Expect(bootstrap.Locator("td").Nth(3)).ToHaveTextAsync("the operator");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Revoke the invitation for {email}" }).ClickAsync();
+        await Expect(owner.Locator(".flash-ok")).ToContainTextAsync("Invitation revoked");
+        await Expect(owner.Locator("tr[data-invitation]", new() { HasText = email })).ToHaveCountAsync(0);
+        await Expect(owner.Locator("tr[data-invitation]")).ToHaveCountAsync(1);
+
+        var invited = await host.NewPageAsync();
+        await invited.GotoAsync(link);
+        await Expect(invited.GetByRole(AriaRole.Heading, new() { Name = "This link does not work" })).ToBeVisibleAsync();
+        await Expect(invited.GetByLabel("Password")).ToHaveCountAsync(0);
+        await invited.Context.CloseAsync();
+        await owner.Context.CloseAsync();
+    }
 }

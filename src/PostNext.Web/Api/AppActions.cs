@@ -47,6 +47,8 @@ public static class AppActions
         act.MapPost("/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver", (HttpContext http, InProcessApi api, string webhookId, string deliveryId, IFormCollection form) =>
             RunAsync(http, form, api.SendAsync<WebhookDeliveryResponse>(Me(http), "RedeliverWebhookDelivery", new { webhookId, deliveryId }), "Delivery queued again."));
         act.MapPost("/members/invite", InviteAsync);
+        act.MapPost("/members/invitations/{invitationId}/revoke", (HttpContext http, InProcessApi api, string invitationId, IFormCollection form) =>
+            RunAsync(http, form, api.SendAsync<NoContent>(Me(http), "RevokeInvitation", new { invitationId }), "Invitation revoked; its link no longer works."));
         act.MapPost("/members/{userId}/role", (HttpContext http, InProcessApi api, string userId, IFormCollection form) =>
             RunAsync(http, form, api.SendAsync<MemberResponse>(Me(http), "ChangeMemberRole", new { userId }, body: new ChangeRoleRequest(form["role"].ToString())),
                 "Role changed.", changed => $"{changed.Email} is now {changed.Role}."));
