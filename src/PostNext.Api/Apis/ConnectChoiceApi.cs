@@ -20,7 +20,7 @@ public static class ConnectChoiceApi
 
     public static IEndpointRouteBuilder MapConnectChoiceApi(this IEndpointRouteBuilder endpoints)
     {
-        var connect = endpoints.MapWorkspaceGroup().MapGroup("/accounts/connect/{state}").WithTags("Accounts");
+        var connect = endpoints.MapWorkspaceGroup().MapGroup("/connections/{state}").WithTags("Accounts");
         connect.MapGet("/", GetAsync)
             .RequireScope(ApiScopes.Admin)
             .WithName("GetConnectChoice")

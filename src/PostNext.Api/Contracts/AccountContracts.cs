@@ -60,7 +60,7 @@ public sealed record LimitWindowResponse(string Name, int Limit, double PeriodSe
 /// <summary>
 /// A consent that offered several accounts to publish as (Facebook Pages; a LinkedIn member and its organizations): the
 /// callback answers it with 202 and creates nothing. Choose some of <c>candidates</c> by id before <c>chooseBy</c> with
-/// <c>POST /v1/workspaces/{ws}/accounts/connect/{state}/choose</c>; once chosen, <c>accounts</c> lists what was connected.
+/// <c>POST /v1/workspaces/{ws}/connections/{state}/choose</c>; once chosen, <c>accounts</c> lists what was connected.
 /// </summary>
 public sealed record ConnectChoiceResponse(
     string State, string Platform, DateTimeOffset ChooseBy, IReadOnlyList<ConnectCandidateResponse> Candidates, IReadOnlyList<ConnectedAccountResponse> Accounts);
