@@ -34,7 +34,8 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     private readonly HashSet<string> _userTokens = [ShortUserToken];
     /// <summary>Page tokens and the Page each one is for.</summary>
     private readonly ConcurrentDictionary<string, string> _pageTokens = new();
-    private readonly ConcurrentDictionary<string, bool> _codes = new() { [Code] = true };
+    /// <summary>Single-use codes and the redirect URI each was issued for.</summary>
+    private readonly ConcurrentDictionary<string, string> _codes = new();
     private readonly TimeProvider _clock;
     private int _ids = 100;
 
@@ -71,17 +72,18 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     {
         var fake = new FakeFacebookApi(clock ?? TimeProvider.System);
         fake._userTokens.Add(fake.UserToken);
+        fake._codes[Code] = fake.RedirectUri.ToString();
         fake._pageTokens[fake.PageToken] = PageId;
         fake._pageTokens[fake.SecondPageToken] = SecondPageId;
         fake.Server = await FakePlatformServer.StartAsync(fake.Map);
         return fake;
     }
 
-    /// <summary>Another single-use code, as Facebook Login's consent hands back for the registered redirect URI.</summary>
-    public string IssueCode()
+    /// <summary>Another single-use code, as Facebook Login's consent hands back for a redirect URI (the registered one by default).</summary>
+    public string IssueCode(Uri? redirectUri = null)
     {
         var code = $"fb-auth-code-{NextId()}";
-        _codes[code] = true;
+        _codes[code] = (redirectUri ?? RedirectUri).ToString();
         return code;
     }
 
@@ -102,6 +104,9 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     private void Map(IEndpointRouteBuilder app)
     {
+        // The Login dialog, for browser tests: the person agrees at once and is sent back with a code and the state.
+        app.MapGet("/{version}/dialog/oauth", (string redirect_uri, string state) =>
+            Results.Redirect($"{redirect_uri}?code={IssueCode(new Uri(redirect_uri))}&state={Uri.EscapeDataString(state)}"));
         app.MapGet("/{version}/oauth/access_token", Token);
         app.MapGet("/{version}/me/accounts", Accounts);
         app.MapGet("/{version}/me", Me);
@@ -148,7 +153,7 @@ public sealed class FakeFacebookApi : IAsyncDisposable
             return Json(new JsonObject { ["access_token"] = UserToken, ["token_type"] = "bearer", ["expires_in"] = 5183944 });
         }
 
-        if (Query(context, "redirect_uri") != RedirectUri.ToString() || !_codes.TryRemove(Query(context, "code"), out _))
+        if (!_codes.TryGetValue(Query(context, "code"), out var issuedFor) || issuedFor != Query(context, "redirect_uri") || !_codes.TryRemove(Query(context, "code"), out _))
         {
             return Error(400, "Invalid verification code format.", 100, 36007);
         }
