@@ -2,6 +2,7 @@ using PostNext.Abstractions.Platforms;
 using PostNext.Platforms.LinkedIn;
 using PostNext.Platforms.Tests.Facebook;
 using PostNext.Platforms.Tests.LinkedIn;
+using PostNext.Testing;
 
 namespace PostNext.Api.Tests.Connectors;
 
@@ -119,21 +120,15 @@ public sealed class ConnectChoiceTests(ConnectorsHost host)
     {
         var (ws, key) = await Api.CreateWorkspaceAsync();
         var li = host.LinkedIn;
-        var redirect = new Uri("https://app.postnext.test/oauth/linkedin/callback");
         li.OrganizationScopesGranted = true;
         try
         {
-            var start = await Api.StartConnectAsync(ws, key, PlatformIds.LinkedIn, redirect);
-            var callback = await Api.CallbackAsync(PlatformIds.LinkedIn, li.IssueCode(redirect), start.State);
-            var raw = await callback.Content.ReadAsStringAsync();
-            Assert.True(callback.StatusCode == HttpStatusCode.Accepted, raw);
+            var (start, raw, issued) = await LinkedInChoiceAsync(ws, key);
             var pending = JsonNode.Parse(raw)!.AsObject();
             Assert.Equal(
                 [(FakeLinkedInApi.MemberUrn, "member"), (FakeLinkedInApi.OrganizationUrn, "organization")],
                 pending["candidates"]!.AsArray().Select(c => (Text(c!, "id"), Text(c!, "kind"))));
-            // The member's token (which listed the pages) is in no answer.
-            var issued = li.Server.Requests.Last(r => r.Path == "/rest/organizationAcls").Header("Authorization")!["Bearer ".Length..];
-            Assert.DoesNotContain(issued, raw, StringComparison.Ordinal);
+            Assert.DoesNotContain(issued, raw, StringComparison.Ordinal); // the member's token (which listed the pages) is in no answer
 
             var chosen = await ApiHost.JsonAsync(await ChooseAsync(Api, ws, key, start.State, FakeLinkedInApi.OrganizationUrn), HttpStatusCode.OK);
             var page = chosen["accounts"]![0]!["account"]!.AsObject();
@@ -157,6 +152,58 @@ public sealed class ConnectChoiceTests(ConnectorsHost host)
         {
             li.OrganizationScopesGranted = false;
         }
+    }
+
+    [Fact]
+    public async Task Disconnecting_the_LinkedIn_member_keeps_the_page_chosen_with_it_publishing_and_the_last_account_of_the_grant_revokes_it()
+    {
+        var (ws, key) = await Api.CreateWorkspaceAsync();
+        var li = host.LinkedIn;
+        li.OrganizationScopesGranted = true;
+        try
+        {
+            var (start, _, issued) = await LinkedInChoiceAsync(ws, key);
+            var chosen = await ApiHost.JsonAsync(
+                await ChooseAsync(Api, ws, key, start.State, FakeLinkedInApi.MemberUrn, FakeLinkedInApi.OrganizationUrn), HttpStatusCode.OK);
+            var ids = chosen["accounts"]!.AsArray().ToDictionary(a => Text(a!["account"]!, "externalId"), a => Text(a!["account"]!, "id"));
+
+            // The member and the page share one grant: disconnecting the member must not revoke the page's token.
+            var removed = await Api.SendAsync(HttpMethod.Delete, $"/v1/workspaces/{ws}/accounts/{ids[FakeLinkedInApi.MemberUrn]}", key);
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+            Assert.Empty(Revocations(issued));
+
+            var accountId = ids[FakeLinkedInApi.OrganizationUrn];
+            var text = $"Still the page's voice {Guid.NewGuid():N}";
+            var post = await Api.CreatePostAsync(ws, key, new { content = new { text }, targets = new[] { new { accountId } }, schedule = new { mode = "now" } });
+            var done = await Api.WaitForPostAsync(ws, key, post["id"]!.GetValue<string>());
+            Assert.True(Text(ConnectorsApi.Target(done, accountId), "status") == "published", done.ToJsonString());
+
+            // The grant's last account goes: now the token is revoked at LinkedIn.
+            Assert.Equal(HttpStatusCode.NoContent, (await Api.SendAsync(HttpMethod.Delete, $"/v1/workspaces/{ws}/accounts/{accountId}", key)).StatusCode);
+            Assert.Single(Revocations(issued));
+        }
+        finally
+        {
+            li.OrganizationScopesGranted = false;
+        }
+
+        List<RecordedRequest> Revocations(string token) => [.. li.Server.Requests.Where(r =>
+            r.Path == "/oauth/v2/revoke" && Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(r.Body).GetValueOrDefault("token") == token)];
+    }
+
+    /// <summary>
+    /// Connects LinkedIn (the organization scopes granted) up to the callback, which must answer 202: the connection, the
+    /// callback's answer, and the member's access token (the one that listed the pages).
+    /// </summary>
+    private async Task<(ConnectStart Start, string Raw, string Token)> LinkedInChoiceAsync(string ws, string key)
+    {
+        var li = host.LinkedIn;
+        var redirect = new Uri("https://app.postnext.test/oauth/linkedin/callback");
+        var start = await Api.StartConnectAsync(ws, key, PlatformIds.LinkedIn, redirect);
+        var callback = await Api.CallbackAsync(PlatformIds.LinkedIn, li.IssueCode(redirect), start.State);
+        var raw = await callback.Content.ReadAsStringAsync();
+        Assert.True(callback.StatusCode == HttpStatusCode.Accepted, raw);
+        return (start, raw, li.Server.Requests.Last(r => r.Path == "/rest/organizationAcls").Header("Authorization")!["Bearer ".Length..]);
     }
 
     private static Task<HttpResponseMessage> ChooseAsync(ConnectorsApi api, string ws, string key, string state, params string[] ids) =>
