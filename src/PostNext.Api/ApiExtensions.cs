@@ -57,6 +57,7 @@ public static class ApiExtensions
         endpoints.MapCalendarApi();
         endpoints.MapAnalyticsApi();
         endpoints.MapOAuthApi();
+        endpoints.MapConnectChoiceApi();
         endpoints.MapWebhooksApi();
         endpoints.MapAuthApi();
         endpoints.MapMembersApi();

@@ -19,6 +19,13 @@ public interface IPlatformConnector
     /// <summary>Exchanges an authorization code for tokens and reads who the account is.</summary>
     Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Exchanges an authorization code and lists every account the consent lets this app publish as: one for most
+    /// platforms; each Facebook Page the person may create content on; the LinkedIn member and each organization they
+    /// administer (when the organization scopes were granted). With more than one, the person chooses.
+    /// </summary>
+    Task<IReadOnlyList<ConnectedAccount>> CompleteConnectChoicesAsync(CodeExchange exchange, CancellationToken cancellationToken);
+
     /// <summary>Refreshes an access token. A platform that sends no new refresh token leaves <see cref="TokenSet.RefreshToken"/> null: keep the old one.</summary>
     Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken);
 

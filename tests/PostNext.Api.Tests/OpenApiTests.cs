@@ -46,4 +46,23 @@ public sealed class OpenApiTests(ApiHost api)
             Assert.All(properties, p => Assert.False(string.IsNullOrWhiteSpace(p.Value!["description"]?.GetValue<string>()), $"{schema}.{p.Key} has no description"));
         }
     }
+    [Fact]
+    public async Task The_connect_chooser_is_documented_the_callback_202_and_the_choice_endpoints_with_their_shapes()
+    {
+        var document = JsonNode.Parse(await api.Http.GetStringAsync("openapi/v1.json"))!;
+        var paths = document["paths"]!;
+
+        var callback = paths["/v1/oauth/{platform}/callback"]!["get"]!["responses"]!;
+        Assert.EndsWith("/ConnectChoiceResponse", callback["202"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("GetConnectChoice", paths["/v1/workspaces/{ws}/connections/{state}"]!["get"]!["operationId"]!.GetValue<string>());
+        var choose = paths["/v1/workspaces/{ws}/connections/{state}/choose"]!["post"]!;
+        Assert.Equal("ChooseConnectAccounts", choose["operationId"]!.GetValue<string>());
+        Assert.Superset(new HashSet<string> { "200", "400", "404", "409", "410" }, choose["responses"]!.AsObject().Select(r => r.Key).ToHashSet());
+        Assert.EndsWith("/ChooseAccountsRequest", choose["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>(), StringComparison.Ordinal);
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal(["handle", "id", "kind", "name"],
+            schemas["ConnectCandidateResponse"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["accounts", "candidates", "chooseBy", "platform", "state"],
+            schemas["ConnectChoiceResponse"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
 }

@@ -3,7 +3,9 @@ using static Microsoft.Playwright.Assertions;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
 using PostNext.Abstractions.Platforms;
+using PostNext.Platforms.Facebook;
 using PostNext.Platforms.Tests.Common;
+using PostNext.Platforms.Tests.Facebook;
 using PostNext.Platforms.Tests.X;
 using PostNext.Platforms.X;
 using PostNext.Silo.Hosting;
@@ -11,8 +13,8 @@ using PostNext.Silo.Hosting;
 namespace PostNext.Web.Tests;
 
 /// <summary>
-/// The embedded host (silo, API and web app) on a loopback port with X wired to its fake on loopback, and one headless
-/// chromium for every test.
+/// The embedded host (silo, API and web app) on a loopback port with X and Facebook wired to their fakes on loopback (the
+/// Facebook person manages two Pages, so connecting asks which), and one headless chromium for every test.
 /// </summary>
 public sealed class WebHost : IAsyncLifetime
 {
@@ -25,6 +27,8 @@ public sealed class WebHost : IAsyncLifetime
 
     public FakeXApi X { get; private set; } = null!;
 
+    public FakeFacebookApi Facebook { get; private set; } = null!;
+
     public Uri Address => _host.Address;
 
     public HttpClient Http => _host.Http;
@@ -36,6 +40,8 @@ public sealed class WebHost : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(15_000);
         var launching = Tests.Browser.LaunchAsync();
         X = await FakeXApi.StartAsync();
+        Facebook = await FakeFacebookApi.StartAsync();
+        Facebook.SecondPageGranted = true;
         string[] args =
         [
             "--urls=http://127.0.0.1:0",
@@ -47,6 +53,7 @@ public sealed class WebHost : IAsyncLifetime
             "--PostNext:Analytics:FirstHourInterval=00:00:01", // a post's first reading a second after it is published
             "--Logging:LogLevel:Default=Warning",
             .. ConnectorHarness.HostArguments(PlatformIds.X, XConnector.Defaults, X.Server),
+            .. ConnectorHarness.HostArguments(PlatformIds.Facebook, FacebookConnector.Defaults, Facebook.Server),
         ];
         _host = await RunningHost.StartAsync(SiloHost.Build(SiloHost.CreateBuilder(args)));
         (_playwright, Browser) = await launching;
@@ -58,6 +65,7 @@ public sealed class WebHost : IAsyncLifetime
         _playwright.Dispose();
         await _host.DisposeAsync();
         await X.DisposeAsync();
+        await Facebook.DisposeAsync();
     }
 
     /// <summary>A fresh browser context (its own cookies) whose relative URLs resolve against the host.</summary>

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PostNext.Abstractions.Accounts;
 
 /// <summary>
@@ -18,6 +20,13 @@ public interface IAccountGrain : IGrainWithStringKey
     /// <summary>Removes the account; publications still pending for it fail at their time with an auth error.</summary>
     [Alias("Remove")]
     Task RemoveAsync();
+
+    /// <summary>
+    /// Whether this live account holds the grant <paramref name="grantFingerprint"/> names (one consent can connect several
+    /// accounts: a LinkedIn member and its pages, Facebook Pages); a grant is revoked only with its last account.
+    /// </summary>
+    [Alias("HoldsGrant"), AlwaysInterleave] // Two accounts of one grant removed at once ask each other.
+    Task<bool> HoldsGrantAsync(string platform, string grantFingerprint);
 
     /// <summary>What a connector needs to publish as this account, or null when it cannot publish (removed).</summary>
     [Alias("GetPublishingIdentity")]

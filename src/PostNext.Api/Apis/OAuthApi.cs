@@ -26,8 +26,9 @@ public static class OAuthApi
         endpoints.MapGet("/v1/oauth/{platform}/callback", CallbackAsync)
             .AllowAnonymous()
             .WithTags("Accounts").WithName("OAuthCallback")
-            .WithSummary("Completes a connection: with the platform's code and state and the connection's completion secret, exchanges the code and creates or reconnects the account. Forged, expired, replayed or unbound states are refused.")
+            .WithSummary("Completes a connection: with the platform's code and state and the connection's completion secret, exchanges the code and creates or reconnects the account; when the consent offers several accounts (Facebook Pages, LinkedIn organizations) it answers 202 with the candidates and creates nothing until they are chosen. Forged, expired, replayed or unbound states are refused.")
             .Produces<ConnectedAccountResponse>()
+            .Produces<ConnectChoiceResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status502BadGateway);
@@ -67,6 +68,11 @@ public static class OAuthApi
         }
 
         var result = await grains.GetGrain<IConnectionGrain>(state).CompleteAsync(platform, code);
+        if (result.Candidates is not null)
+        {
+            return TypedResults.Json(ConnectChoiceApi.Pending(state, platform, result), statusCode: StatusCodes.Status202Accepted);
+        }
+
         if (result.Account is { } account)
         {
             return TypedResults.Ok(new ConnectedAccountResponse(account.ToResponse(), result.Reconnected));

@@ -56,3 +56,20 @@ public sealed record LimitScopeResponse(
     string Scope, IReadOnlyList<LimitWindowResponse> Windows, DateTimeOffset? BlockedUntil, string? BlockedReason, int Waiting);
 
 public sealed record LimitWindowResponse(string Name, int Limit, double PeriodSeconds, int Used, int Remaining, DateTimeOffset? ResetAt);
+
+/// <summary>
+/// A consent that offered several accounts to publish as (Facebook Pages; a LinkedIn member and its organizations): the
+/// callback answers it with 202 and creates nothing. Choose some of <c>candidates</c> by id before <c>chooseBy</c> with
+/// <c>POST /v1/workspaces/{ws}/connections/{state}/choose</c>; once chosen, <c>accounts</c> lists what was connected.
+/// </summary>
+public sealed record ConnectChoiceResponse(
+    string State, string Platform, DateTimeOffset ChooseBy, IReadOnlyList<ConnectCandidateResponse> Candidates, IReadOnlyList<ConnectedAccountResponse> Accounts);
+
+/// <summary>One account a consent offered: the platform's id for it (a Page id, an organization URN), its name, handle and kind (page, member, organization, profile).</summary>
+public sealed record ConnectCandidateResponse(string Id, string Name, string Handle, string Kind);
+
+/// <summary>The candidates to connect, by their <c>id</c>.</summary>
+public sealed record ChooseAccountsRequest(List<string>? Ids);
+
+/// <summary>One account per chosen candidate (created, or reconnected when the workspace had it).</summary>
+public sealed record ChosenAccountsResponse(IReadOnlyList<ConnectedAccountResponse> Accounts);

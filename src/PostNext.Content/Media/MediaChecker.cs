@@ -1,3 +1,4 @@
+using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Content.Rules;
 
@@ -17,7 +18,7 @@ public sealed class MediaChecker(MediaInspector inspector, PlatformLimitsCatalog
         IEnumerable<(string PlatformId, PostContent Content)> targets, CancellationToken cancellationToken)
     {
         var items = targets
-            .SelectMany(t => t.Content.Media.Where(item => MediaRules.Inspects(item, Limits(t.PlatformId))))
+            .SelectMany(t => t.Content.Media.Where(item => MediaRules.Inspects(item, Limits(t.PlatformId, t.Content))))
             .Distinct()
             .ToList();
         var found = new Dictionary<MediaItem, MediaInspection>();
@@ -35,7 +36,7 @@ public sealed class MediaChecker(MediaInspector inspector, PlatformLimitsCatalog
 
     /// <summary>The violations of one target, given the inspections from <see cref="InspectAsync"/>.</summary>
     public IReadOnlyList<ContentViolation> Check(string platformId, PostContent content, IReadOnlyDictionary<MediaItem, MediaInspection> inspections) =>
-        MediaRules.Check(platformId, content.Media, inspections, Limits(platformId));
+        MediaRules.Check(platformId, content.Media, inspections, Limits(platformId, content));
 
     /// <summary>Inspects and checks the files of one target.</summary>
     public async Task<(IReadOnlyList<ContentViolation> Violations, IReadOnlyDictionary<MediaItem, MediaInspection> Inspections)> CheckAsync(
@@ -45,6 +46,14 @@ public sealed class MediaChecker(MediaInspector inspector, PlatformLimitsCatalog
         return (Check(platformId, content, inspections), inspections);
     }
 
-    // Feed rules until the post API carries a per-target placement (reel, story): PlatformLimits.MediaFor takes it then.
-    private MediaLimits Limits(string platformId) => catalog.For(platformId).MediaFor(MediaPlacements.Feed);
+    /// <summary>The file rules of the placement the target's options choose (an Instagram reel or story; a feed post otherwise).</summary>
+    private MediaLimits Limits(string platformId, PostContent content) => catalog.For(platformId).MediaFor(Placement(platformId, content.Options));
+
+    /// <summary>Where the post goes on its platform, as its options say: <see cref="MediaPlacements"/>, or null for the feed.</summary>
+    public static string? Placement(string platformId, PostOptions? options) => platformId switch
+    {
+        PlatformIds.Instagram => options?.Instagram?.Type,
+        PlatformIds.Facebook => options?.Facebook?.Type,
+        _ => null,
+    };
 }

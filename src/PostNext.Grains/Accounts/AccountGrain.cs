@@ -6,6 +6,7 @@ using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Abstractions.Webhooks;
+using PostNext.Abstractions.Workspaces;
 using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Grains.Webhooks;
@@ -106,7 +107,7 @@ public sealed partial class AccountGrain(
             return;
         }
 
-        if (S.Tokens is not null && connectors.Find(S.Platform) is { } connector)
+        if (S.Tokens is not null && connectors.Find(S.Platform) is { } connector && !await GrantHeldElsewhereAsync())
         {
             try
             {
@@ -124,6 +125,50 @@ public sealed partial class AccountGrain(
         S.Tokens = null;
         await state.WriteOrReloadAsync(this, logger);
         await DisarmRefreshAsync();
+    }
+
+    public Task<bool> HoldsGrantAsync(string platform, string grantFingerprint) =>
+        Task.FromResult(Exists && S.Platform == platform && GrantFingerprint() is { } mine &&
+                        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                            System.Text.Encoding.ASCII.GetBytes(mine), System.Text.Encoding.ASCII.GetBytes(grantFingerprint)));
+
+    /// <summary>
+    /// Whether another account of the workspace was connected through the same consent (the chooser connects one account
+    /// per chosen page, all on one grant): revoking it then would cut those off too.
+    /// </summary>
+    private async Task<bool> GrantHeldElsewhereAsync()
+    {
+        if (GrantFingerprint() is not { } mine)
+        {
+            return false;
+        }
+
+        var others = (await GrainFactory.GetGrain<IWorkspaceGrain>(S.WorkspaceId).GetAccountIdsAsync()).Where(id => id != Id);
+        foreach (var other in others)
+        {
+            if (await GrainFactory.GetGrain<IAccountGrain>(other).HoldsGrantAsync(S.Platform, mine))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A hash naming the grant behind the tokens: the refresh token where there is one (a Facebook Page's is the person's
+    /// user token, a LinkedIn partner's the member's), else the access token (shared by a LinkedIn member and its pages).
+    /// </summary>
+    private string? GrantFingerprint()
+    {
+        if (S.Tokens is null)
+        {
+            return null;
+        }
+
+        var tokens = vault.Unprotect(S.Tokens);
+        var grant = (tokens.RefreshToken ?? tokens.AccessToken).Reveal();
+        return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("PostNext grant\n" + grant)));
     }
 
     public async Task<PublishingIdentity?> GetPublishingIdentityAsync()

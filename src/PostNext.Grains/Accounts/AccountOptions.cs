@@ -9,6 +9,12 @@ public sealed class AccountOptions
     public TimeSpan ConnectStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long, after the callback, the person has to choose among the accounts a consent offered (several Facebook Pages,
+    /// a LinkedIn member and its organizations); the offered tokens are kept encrypted until then, and dropped after.
+    /// </summary>
+    public TimeSpan ChoiceLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
     /// How long an account keeps retrying a token refresh that fails for any reason other than the platform refusing the
     /// grant (a timeout, a 5xx, an unreadable answer) once its access token has expired: the refresh reminder retries
     /// every <c>PostNext:Scheduling:ReminderPeriod</c> and the current token stays in use; when refreshes have failed

@@ -110,7 +110,21 @@ public sealed partial class PostGrain(
         };
         var applied = await SaveAndFanOutAsync();
         var view = await ViewAsync(applied.Scheduled);
+        DropUnlessDueSoon(now);
         return PostResult.Created(view);
+    }
+
+    /// <summary>
+    /// A post just created for later (or as a draft) gives its activation back, as its publications do: nothing runs in
+    /// it until someone reads or changes it, and a million posts planned over a month then hold no memory. One due
+    /// within <see cref="PublicationGrain.KeepActiveWithin"/> stays, to be looked at while it publishes.
+    /// </summary>
+    private void DropUnlessDueSoon(DateTimeOffset now)
+    {
+        if (S.FanOut is null && (S.Draft || S.Targets.All(t => t.DueAt is { } due && due - now > PublicationGrain.KeepActiveWithin)))
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public async Task<PostView?> GetAsync() => Exists ? await ViewAsync() : null;

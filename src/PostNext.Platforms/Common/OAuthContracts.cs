@@ -11,8 +11,11 @@ public sealed record AuthorizeRequest(string State, Uri RedirectUri, string? Cod
 /// <summary>The callback's code with what the server kept: the redirect URI and the PKCE verifier.</summary>
 public sealed record CodeExchange(string Code, Uri RedirectUri, string? CodeVerifier);
 
-/// <summary>A connected account as the platform describes it, with its tokens.</summary>
-public sealed record ConnectedAccount(string ExternalId, string Handle, string? DisplayName, TokenSet Tokens);
+/// <summary>
+/// A connected account as the platform describes it, with its tokens, and what kind of account it is (see
+/// <see cref="PostNext.Abstractions.Accounts.ConnectCandidateKinds"/>): a profile, a Facebook Page, a LinkedIn member or organization.
+/// </summary>
+public sealed record ConnectedAccount(string ExternalId, string Handle, string? DisplayName, TokenSet Tokens, string Kind = PostNext.Abstractions.Accounts.ConnectCandidateKinds.Profile);
 
 /// <summary>A refresh's result: new tokens, or a classified failure (auth = refresh failed for good).</summary>
 public sealed record TokenRefresh(TokenSet? Tokens, PlatformError? Error)

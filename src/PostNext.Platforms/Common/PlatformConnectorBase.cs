@@ -70,6 +70,10 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
 
     public abstract Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken);
 
+    /// <summary>One account per consent unless the platform says otherwise (Facebook Pages, LinkedIn organizations).</summary>
+    public virtual async Task<IReadOnlyList<ConnectedAccount>> CompleteConnectChoicesAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        [await CompleteConnectAsync(exchange, cancellationToken)];
+
     public virtual async Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken)
     {
         if (current.RefreshToken is null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Platforms.Common;
@@ -11,8 +12,8 @@ namespace PostNext.Platforms.Facebook;
 
 /// <summary>
 /// A Facebook Page through the Graph API (platforms.md §3). Connecting logs a person in, trades their short-lived user
-/// token for a long-lived one (<c>fb_exchange_token</c>) and takes the Page token of the first Page they may publish to
-/// (<c>GET /me/accounts</c>): the account's id is the Page id, its access token the Page token (no expiry), and its
+/// token for a long-lived one (<c>fb_exchange_token</c>) and lists the Pages they may publish to (<c>GET /me/accounts</c>);
+/// each chosen Page is one account: its id is the Page id, its access token the Page token (no expiry), and its
 /// refresh token the long-lived user token, kept to re-derive the Page token and to revoke. Text goes to
 /// <c>/{page}/feed</c>; photos are uploaded unpublished to <c>/{page}/photos</c> and attached to one feed post; a video
 /// goes to <c>/{page}/videos</c> by <c>file_url</c>.
@@ -42,19 +43,27 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
 
     public override string Platform => PlatformIds.Facebook;
 
-    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken)
+    /// <summary>The first Page the person may publish to (see <see cref="CompleteConnectChoicesAsync"/> for all of them).</summary>
+    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        (await CompleteConnectChoicesAsync(exchange, cancellationToken))[0];
+
+    /// <summary>
+    /// Every Page the person granted that they may create content on (<c>GET /me/accounts</c>, a Page whose <c>tasks</c>
+    /// include CREATE_CONTENT or MANAGE), each with its own Page token; the long-lived user token is kept with each.
+    /// </summary>
+    public override async Task<IReadOnlyList<ConnectedAccount>> CompleteConnectChoicesAsync(CodeExchange exchange, CancellationToken cancellationToken)
     {
         var o = RequireConfigured();
         var shortLived = await GetTokenAsync(o.TokenUrl!, cancellationToken,
             ("client_id", o.ClientId), ("redirect_uri", exchange.RedirectUri.ToString()), ("client_secret", o.ClientSecret), ("code", exchange.Code));
         var user = await ExchangeForLongLivedAsync(shortLived.AccessToken, cancellationToken);
-
-        // Several Pages: the first one the person may publish to. (An operator choice would pass the Page id through the
-        // connect flow's state and pick it here.)
-        var page = (await ManagedPagesAsync(user.AccessToken, cancellationToken)).FirstOrDefault(p => p.CanPublish)
-                   ?? throw new PlatformException(new PlatformError(ErrorCategory.Auth,
-                       "Facebook: no Page was granted that this person may publish to (pages_show_list and the CREATE_CONTENT task are needed)."));
-        return new ConnectedAccount(page.Id, page.Username ?? page.Id, page.Name, new TokenSet(page.Token, user.AccessToken, null));
+        var pages = (await ManagedPagesAsync(user.AccessToken, cancellationToken)).Where(p => p.CanPublish)
+            .Select(page => new ConnectedAccount(page.Id, page.Username ?? page.Id, page.Name, new TokenSet(page.Token, user.AccessToken, null), ConnectCandidateKinds.Page))
+            .ToList();
+        return pages.Count > 0
+            ? pages
+            : throw new PlatformException(new PlatformError(ErrorCategory.Auth,
+                "Facebook: no Page was granted that this person may publish to (pages_show_list and the CREATE_CONTENT task are needed)."));
     }
 
     /// <summary>
@@ -182,7 +191,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
                 Text(p["name"]) ?? Text(p["id"])!,
                 Text(p["username"]),
                 new Secret(Text(p["access_token"])!),
-                p["tasks"] is not JsonArray tasks || tasks.Any(t => Text(t) == "CREATE_CONTENT")))];
+                p["tasks"] is not JsonArray tasks || tasks.Any(t => Text(t) is "CREATE_CONTENT" or "MANAGE")))];
     }
 
     /// <summary>A feed post's permalink: https://www.facebook.com/{page-id}/posts/{post-id}.</summary>

@@ -36,7 +36,9 @@ public sealed partial class LinkedInConnector(
     /// which every app gets with the "Share on LinkedIn" and "Sign In with LinkedIn" products. The analytics scopes
     /// (r_member_postAnalytics, r_member_profileAnalytics) belong to the Community Management API, which LinkedIn grants
     /// to vetted organisations only: an app that has it adds them to PostNext:Platforms:linkedin:Scopes, and without them
-    /// metrics are simply not read.
+    /// metrics are simply not read. Company Pages need the organization scopes (<see cref="OrganizationScopes"/>), also a
+    /// Community Management product: an app that has them adds them to the Scopes, and connecting then offers the member's
+    /// organizations too.
     /// </summary>
     public static PlatformOptions Defaults => new()
     {
@@ -50,7 +52,16 @@ public sealed partial class LinkedInConnector(
 
     public override string Platform => PlatformIds.LinkedIn;
 
-    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken)
+    /// <summary>The member the person signed in as (see <see cref="CompleteConnectChoicesAsync"/> for their organizations too).</summary>
+    public override async Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        (await CompleteConnectChoicesAsync(exchange, cancellationToken))[0];
+
+    /// <summary>
+    /// The member (from <c>/v2/userinfo</c>), then — when the grant carries <see cref="OrganizationPostingScope"/> — each
+    /// organization they administer (<see cref="OrganizationsAsync"/>). Every candidate shares the member's token; an
+    /// organization account posts with its organization URN as author.
+    /// </summary>
+    public override async Task<IReadOnlyList<ConnectedAccount>> CompleteConnectChoicesAsync(CodeExchange exchange, CancellationToken cancellationToken)
     {
         var tokens = await PostTokenFormAsync(new Dictionary<string, string>
         {
@@ -59,13 +70,18 @@ public sealed partial class LinkedInConnector(
             ["redirect_uri"] = exchange.RedirectUri.ToString(),
         }, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, Api("v2/userinfo"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken.Reveal());
-        using var response = await Http.SendAsync(request, cancellationToken);
+        using var response = await SendTimedAsync(request, tokens.AccessToken, cancellationToken);
         var user = await ReadOrThrowAsync(response, cancellationToken);
         var sub = user?["sub"]?.GetValue<string>() ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Auth, "LinkedIn's /v2/userinfo answered without a sub (is the openid scope granted?)."));
         var name = user["name"]?.GetValue<string>();
-        return new ConnectedAccount("urn:li:person:" + sub, name ?? sub, name, tokens);
+        List<ConnectedAccount> accounts = [new("urn:li:person:" + sub, name ?? sub, name, tokens, ConnectCandidateKinds.Member)];
+        if (tokens.Scopes?.Contains(OrganizationPostingScope) == true)
+        {
+            accounts.AddRange(await OrganizationsAsync(tokens, cancellationToken));
+        }
+
+        return accounts;
     }
 
     /// <summary>LinkedIn's revoke takes client_id, client_secret and the token in a form.</summary>

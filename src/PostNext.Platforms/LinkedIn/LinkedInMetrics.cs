@@ -9,7 +9,7 @@ namespace PostNext.Platforms.LinkedIn;
 /// Metrics, by author kind. A member's post: <c>memberCreatorPostAnalytics</c> (q=entity, aggregation=TOTAL, one call per
 /// IMPRESSION / REACTION / COMMENT / RESHARE; scope r_member_postAnalytics) — chosen over <c>socialActions</c>, which needs
 /// the restricted r_member_social for members and has no impressions. An organization's post:
-/// <c>organizationalEntityShareStatistics</c> (lifetime totals). Followers: <c>memberFollowersCount?q=me</c> for a member
+/// <c>organizationalEntityShareStatistics</c> (lifetime totals; rw_organization_admin). Followers: <c>memberFollowersCount?q=me</c> for a member
 /// (r_member_profileAnalytics); for an organization <c>networkSizes</c> (COMPANY_FOLLOWED_BY_MEMBER: the members who follow the
 /// page), the total that the follower-statistics facets do not give. The member analytics scopes come with the Community
 /// Management API only: without them LinkedIn answers 403 and the metrics are reported as not available (nothing is retried).
@@ -20,7 +20,7 @@ public sealed partial class LinkedInConnector
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
         ReadMetricsAsync(() => IsOrganization(request.Account.ExternalId)
-            ? OrganizationPostAsync(request, cancellationToken)
+            ? WithoutAnalyticsScope(() => OrganizationPostAsync(request, cancellationToken), "rw_organization_admin", "organization post statistics")
             : WithoutAnalyticsScope(() => MemberPostAsync(request, cancellationToken), "r_member_postAnalytics", "post metrics"));
 
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
@@ -29,8 +29,9 @@ public sealed partial class LinkedInConnector
             long? followers;
             if (IsOrganization(account.ExternalId))
             {
-                var size = await SendRestAsync(
-                    Rest(HttpMethod.Get, $"rest/networkSizes/{Encoded(account.ExternalId)}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"), account, cancellationToken);
+                var size = await WithoutAnalyticsScope(() => SendRestAsync(
+                    Rest(HttpMethod.Get, $"rest/networkSizes/{Encoded(account.ExternalId)}?edgeType=COMPANY_FOLLOWED_BY_MEMBER"), account, cancellationToken),
+                    "rw_organization_admin", "organization follower count");
                 followers = Number(size?["firstDegreeSize"]);
             }
             else
@@ -77,8 +78,8 @@ public sealed partial class LinkedInConnector
     }
 
     /// <summary>
-    /// A member analytics read; LinkedIn's 403 "Not enough permissions to access: …" (the app lacks the Community
-    /// Management scope, as opposed to a post that is not the member's) becomes "not available",
+    /// An analytics read; LinkedIn's 403 "Not enough permissions to access: …" (the app lacks the Community Management
+    /// scope, as opposed to a post that is not the author's) becomes "not available",
     /// which the metrics tracking takes as final instead of asking again every time.
     /// </summary>
     private static async Task<T> WithoutAnalyticsScope<T>(Func<Task<T>> read, string scope, string what)
@@ -90,7 +91,7 @@ public sealed partial class LinkedInConnector
         catch (PlatformException ex) when (ex.Error.HttpStatus == 403 && ex.Error.Message.Contains("Not enough permissions to access", StringComparison.Ordinal))
         {
             throw new NotSupportedException(
-                $"LinkedIn's member {what} need the {scope} scope (Community Management API), which this app was not granted: {ex.Error.Message}", ex);
+                $"LinkedIn's {what} need the {scope} scope (Community Management API), which this app was not granted: {ex.Error.Message}", ex);
         }
     }
 

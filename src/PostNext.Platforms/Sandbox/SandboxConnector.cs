@@ -63,6 +63,9 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
     public Task<ConnectedAccount> CompleteConnectAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Sandbox accounts need no connection.");
 
+    public Task<IReadOnlyList<ConnectedAccount>> CompleteConnectChoicesAsync(CodeExchange exchange, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Sandbox accounts need no connection.");
+
     /// <summary>Sandbox tokens never expire.</summary>
     public Task<TokenRefresh> RefreshTokenAsync(TokenSet current, CancellationToken cancellationToken) => Task.FromResult(TokenRefresh.Ok(current));
 

@@ -34,6 +34,7 @@ public static class AppActions
             RunAsync(http, form, api.SendAsync<AccountResponse>(Me(http), "CreateAccount",
                 body: new ConnectAccountRequest("sandbox", form["handle"].ToString(), null, null, null, null, null, null)), "Sandbox account connected."));
         act.MapPost("/accounts/connect", ConnectAsync);
+        act.MapPost("/connections/{state}/choose", ChooseAsync);
         act.MapPost("/accounts/{accountId}/queue", (HttpContext http, InProcessApi api, string accountId, IFormCollection form) =>
             RunAsync(http, form, api.SendAsync<QueueResponse>(Me(http), "SetQueue", new { accountId }, body: new QueueRequest(ReadSlots(form["slots"].ToString()))),
                 "Queue saved."));
@@ -120,17 +121,39 @@ public static class AppActions
 
         http.Response.Cookies.Delete(ConnectCookie, new CookieOptions { Path = "/app/accounts/callback" });
         var query = http.Request.Query.Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString()));
-        var answer = await api.SendAsync<ConnectedAccountResponse>(Me(http), "OAuthCallback", new { platform }, query,
+        var answer = await api.SendAsync<CallbackAnswer>(Me(http), "OAuthCallback", new { platform }, query,
             headers: secret is null ? null : [new(OAuthApi.ConnectSecretHeader, secret)]);
-        if (answer.Ok)
+        if (answer.Ok && answer.Status == StatusCodes.Status202Accepted && answer.Value!.State is { } state)
         {
-            Flash.Set(http, "ok", $"{answer.Value!.Account.Platform} account @{answer.Value.Account.Handle} {(answer.Value.Reconnected ? "reconnected" : "connected")}.");
+            // Several accounts offered: nothing is connected until the person chooses.
+            return Results.Redirect($"/app/accounts/choose/{Uri.EscapeDataString(state)}");
+        }
+
+        if (answer.Ok && answer.Value!.Account is { } account)
+        {
+            Flash.Set(http, "ok", $"{account.Platform} account @{account.Handle} {(answer.Value.Reconnected ? "reconnected" : "connected")}.");
         }
         else
         {
             Flash.Set(http, "error", Failure(Me(http), answer.Problem!));
         }
 
+        return Results.Redirect("/app/accounts");
+    }
+
+    /// <summary>Connects the candidates ticked on the choose page through the API; back to that page when it refuses.</summary>
+    private static async Task<IResult> ChooseAsync(HttpContext http, InProcessApi api, string state, IFormCollection form)
+    {
+        var ids = form["ids"].Where(id => !string.IsNullOrWhiteSpace(id)).Select(id => id!).ToList();
+        var answer = await api.SendAsync<ChosenAccountsResponse>(Me(http), "ChooseConnectAccounts", new { state }, body: new ChooseAccountsRequest(ids));
+        if (!answer.Ok)
+        {
+            Flash.Set(http, "error", Failure(Me(http), answer.Problem!));
+            return Results.Redirect($"/app/accounts/choose/{Uri.EscapeDataString(state)}");
+        }
+
+        Flash.Set(http, "ok", "Connected: " + string.Join(", ", answer.Value!.Accounts.Select(a =>
+            $"{a.Account.Platform} account @{a.Account.Handle}{(a.Reconnected ? " (reconnected)" : "")}")) + ".");
         return Results.Redirect("/app/accounts");
     }
 
@@ -161,3 +184,6 @@ public static class AppActions
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The callback's answer: one account (200), or the candidates waiting for a choice under a state (202).</summary>
+internal sealed record CallbackAnswer(AccountResponse? Account, bool Reconnected, string? State, IReadOnlyList<ConnectCandidateResponse>? Candidates);

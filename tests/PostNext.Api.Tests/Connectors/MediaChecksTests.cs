@@ -44,6 +44,38 @@ public sealed class MediaChecksTests(ConnectorsHost host)
     }
 
     [Fact]
+    public async Task Instagram_files_are_checked_against_the_rules_of_the_placement_the_target_chooses()
+    {
+        // A 9:16 photo is refused in the feed (4:5 to 1.91:1) and taken as a story (0.1:1 to 10:1); a 70 s video is a
+        // fine reel (3 s to 15 min) and too long for a story (60 s). Before, every placement was checked by the feed's rules.
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var tall = host.Instagram.Server.ServeFile($"/media/{run}-tall.jpg", TestMedia.Jpeg(1080, 1920), "image/jpeg").AbsoluteUri;
+        var video = host.Instagram.Server.ServeFile($"/media/{run}-70s.mp4", TestMedia.Mp4(1080, 1920, 70), "video/mp4").AbsoluteUri;
+        var instagram = await ImportAsync(ws, key, PlatformIds.Instagram, FakeInstagramApi.Username, FakeInstagramApi.IgUserId, host.Instagram.Token);
+        object Post(string url, string type, string placement) => new
+        {
+            content = new { text = $"Placement {placement} {run}", media = new[] { new { url, type } } },
+            targets = new[] { new { accountId = instagram, options = new { instagram = new { type = placement } } } },
+            schedule = new { at = DateTimeOffset.UtcNow.AddHours(1).ToString("O") },
+        };
+
+        var feed = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, Post(tall, "image", "feed"));
+        await ConnectorsApi.ProblemAsync(feed, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("media_aspect_ratio", JsonNode.Parse(await feed.Content.ReadAsStringAsync())!["violations"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, Post(tall, "image", "story"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, Post(video, "video", "reel"))).StatusCode);
+        var story = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, Post(video, "video", "story"));
+        await ConnectorsApi.ProblemAsync(story, HttpStatusCode.UnprocessableEntity);
+        var tooLong = Assert.Single(JsonNode.Parse(await story.Content.ReadAsStringAsync())!["violations"]!.AsArray())!;
+        Assert.Equal(("video_too_long", "media[0]"), (tooLong["code"]!.GetValue<string>(), tooLong["field"]!.GetValue<string>()));
+        Assert.Contains("at most 60 s", tooLong["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, (await CalendarEntriesAsync(ws, key)).Count);
+    }
+
+    [Fact]
     public async Task A_media_url_that_cannot_be_fetched_answers_422_media_unavailable()
     {
         var api = host.Api;

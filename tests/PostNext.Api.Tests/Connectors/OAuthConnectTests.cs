@@ -150,7 +150,7 @@ public sealed class OAuthConnectTests(ConnectorsHost host)
         Assert.Equal(("facebook", FakeFacebookApi.PageId, "postnextbakery", "PostNext Bakery", "connected"),
             (Text(account, "platform"), Text(account, "externalId"), Text(account, "handle"), Text(account, "displayName"), Text(account, "status")));
         Assert.Null(account["tokenExpiresAt"]); // Page tokens from a long-lived user token do not expire
-        var code = Assert.Single(fb.Server.Requests, r => r.Path == "/v25.0/oauth/access_token" && r.Query.Contains("code=", StringComparison.Ordinal));
+        var code = Assert.Single(fb.Server.Requests, r => r.Path == "/v25.0/oauth/access_token" && QueryHelpers.ParseQuery(r.Query).GetValueOrDefault("code") == FakeFacebookApi.Code);
         var query = QueryHelpers.ParseQuery(code.Query);
         Assert.Equal((FakeFacebookApi.Code, fb.RedirectUri.ToString(), ConnectorHarness.ClientSecret), (query["code"].ToString(), query["redirect_uri"].ToString(), query["client_secret"].ToString()));
 

@@ -64,7 +64,7 @@ public sealed class FanOutTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publications_scheduled_ahead_of_time_give_back_their_activations_and_still_publish_while_ones_due_soon_keep_them()
+    public async Task Posts_and_publications_scheduled_ahead_of_time_give_back_their_activations_and_still_publish_while_ones_due_soon_keep_them()
     {
         var (ws, accounts) = await _cluster.CreateWorkspaceAsync(2);
         var (otherWs, otherAccounts) = await _cluster.CreateWorkspaceAsync(1);
@@ -81,6 +81,15 @@ public sealed class FanOutTests : IAsyncLifetime
         }
 
         Assert.Equal(accounts.Count, (await ActiveAsync(soon, accounts)).Count);
+
+        // So do the posts themselves; the one due soon keeps its activation.
+        while ((await ActivePostsAsync(later, other)).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"posts still active: {string.Join(", ", await ActivePostsAsync(later, other))}");
+            await Task.Delay(50);
+        }
+
+        Assert.Single(await ActivePostsAsync(soon));
 
         // Nothing was lost with the activations: each answers from storage with its own content and publishes exactly once.
         var reloaded = (await Post(later).GetAsync())!;
@@ -101,6 +110,13 @@ public sealed class FanOutTests : IAsyncLifetime
         var publications = accounts.Select(a => Publication(postId, a).GetGrainId()).ToList();
         var active = await management.GetActiveGrains(publications[0].Type);
         return active.Where(publications.Contains).ToList();
+    }
+
+    private async Task<List<GrainId>> ActivePostsAsync(params string[] postIds)
+    {
+        var posts = postIds.Select(id => Post(id).GetGrainId()).ToList();
+        var active = await _cluster.Client.GetGrain<IManagementGrain>(0).GetActiveGrains(posts[0].Type);
+        return active.Where(posts.Contains).ToList();
     }
 
     private async Task<long[]> RevisionsAsync(string postId, IReadOnlyList<string> accounts) =>

@@ -408,6 +408,30 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connecting_offers_every_page_the_person_may_publish_to_each_with_its_own_page_token()
+    {
+        _fake.SecondPageGranted = true;
+
+        var offered = await Connector().CompleteConnectChoicesAsync(new CodeExchange(FakeFacebookApi.Code, _fake.RedirectUri, null), default);
+
+        // The read-only Page (ANALYZE only) is not offered; a Page with MANAGE is.
+        Assert.Equal(
+            [(FakeFacebookApi.PageId, "postnextbakery", "PostNext Bakery", ConnectCandidateKinds.Page, _fake.PageToken),
+             (FakeFacebookApi.SecondPageId, "postnextcafe", "PostNext Café", ConnectCandidateKinds.Page, _fake.SecondPageToken)],
+            offered.Select(a => (a.ExternalId, a.Handle, a.DisplayName, a.Kind, a.Tokens.AccessToken.Reveal())));
+        Assert.All(offered, a => Assert.Equal(_fake.UserToken, a.Tokens.RefreshToken!.Reveal()));
+        Assert.Equal(["/v25.0/oauth/access_token", "/v25.0/oauth/access_token", "/v25.0/me/accounts"], _fake.Server.Requests.Select(r => r.Path));
+
+        // Each Page publishes with its own token.
+        var cafe = ConnectorHarness.Identity(PlatformIds.Facebook, FakeFacebookApi.SecondPageId, "postnextcafe", offered[1].Tokens.AccessToken.Reveal());
+        var outcome = await Connector().PublishAsync(new PublishRequest("pub-cafe", "attempt-1", cafe, new PostContent("Flat whites all day", []), null, new MemoryJournal()), default);
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.StartsWith(FakeFacebookApi.SecondPageId + "_", outcome.ExternalId, StringComparison.Ordinal);
+        var feed = Assert.Single(_fake.Server.Requests, r => r.Path == $"/v25.0/{FakeFacebookApi.SecondPageId}/feed");
+        Assert.Equal("Bearer " + _fake.SecondPageToken, feed.Header("Authorization"));
+    }
+
+    [Fact]
     public async Task A_used_or_wrong_code_fails_the_connection_as_auth()
     {
         var connector = Connector();

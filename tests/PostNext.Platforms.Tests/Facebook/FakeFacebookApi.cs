@@ -21,6 +21,9 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     public const string Version = "v25.0";
     public const string PageId = "1010";
     public const string ReadOnlyPageId = "2020";
+
+    /// <summary>A second Page the person may publish to, granted only when <see cref="SecondPageGranted"/>.</summary>
+    public const string SecondPageId = "3030";
     public const string Code = "fb-auth-code";
     public const string ShortUserToken = "fb-short-user";
     public const long Reactions = 42, Comments = 7, Shares = 3, Reach = 1234, MediaViews = 4321, VideoViews = 987, Followers = 5230, Fans = 5100;
@@ -29,10 +32,12 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Photo> _photos = new();
     private readonly ConcurrentDictionary<string, Video> _videos = new();
     private readonly HashSet<string> _userTokens = [ShortUserToken];
-    private readonly HashSet<string> _pageTokens = [];
+    /// <summary>Page tokens and the Page each one is for.</summary>
+    private readonly ConcurrentDictionary<string, string> _pageTokens = new();
+    /// <summary>Single-use codes and the redirect URI each was issued for.</summary>
+    private readonly ConcurrentDictionary<string, string> _codes = new();
     private readonly TimeProvider _clock;
     private int _ids = 100;
-    private bool _codeUsed;
 
     private FakeFacebookApi(TimeProvider clock) => _clock = clock;
 
@@ -46,6 +51,12 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     /// <summary>The current token of the publishable Page.</summary>
     public string PageToken { get; private set; } = "fb-page-1010-0";
+
+    /// <summary>The current token of the second publishable Page.</summary>
+    public string SecondPageToken { get; private set; } = "fb-page-3030-0";
+
+    /// <summary>Whether the person granted the second publishable Page too (so connecting offers two).</summary>
+    public bool SecondPageGranted { get; set; }
 
     /// <summary>How many status reads a video stays "processing".</summary>
     public int VideoPollsUntilReady { get; set; } = 2;
@@ -61,9 +72,19 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     {
         var fake = new FakeFacebookApi(clock ?? TimeProvider.System);
         fake._userTokens.Add(fake.UserToken);
-        fake._pageTokens.Add(fake.PageToken);
+        fake._codes[Code] = fake.RedirectUri.ToString();
+        fake._pageTokens[fake.PageToken] = PageId;
+        fake._pageTokens[fake.SecondPageToken] = SecondPageId;
         fake.Server = await FakePlatformServer.StartAsync(fake.Map);
         return fake;
+    }
+
+    /// <summary>Another single-use code, as Facebook Login's consent hands back for a redirect URI (the registered one by default).</summary>
+    public string IssueCode(Uri? redirectUri = null)
+    {
+        var code = $"fb-auth-code-{NextId()}";
+        _codes[code] = (redirectUri ?? RedirectUri).ToString();
+        return code;
     }
 
     /// <summary>Invalidates every token (password change, app removed).</summary>
@@ -83,6 +104,9 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     private void Map(IEndpointRouteBuilder app)
     {
+        // The Login dialog, for browser tests: the person agrees at once and is sent back with a code and the state.
+        app.MapGet("/{version}/dialog/oauth", (string redirect_uri, string state) =>
+            Results.Redirect($"{redirect_uri}?code={IssueCode(new Uri(redirect_uri))}&state={Uri.EscapeDataString(state)}"));
         app.MapGet("/{version}/oauth/access_token", Token);
         app.MapGet("/{version}/me/accounts", Accounts);
         app.MapGet("/{version}/me", Me);
@@ -123,24 +147,28 @@ public sealed class FakeFacebookApi : IAsyncDisposable
             UserToken = $"fb-long-user-{Interlocked.Increment(ref _ids)}";
             _userTokens.Add(UserToken);
             PageToken = $"fb-page-{PageId}-{_ids}";
-            _pageTokens.Add(PageToken);
+            _pageTokens[PageToken] = PageId;
+            SecondPageToken = $"fb-page-{SecondPageId}-{_ids}";
+            _pageTokens[SecondPageToken] = SecondPageId;
             return Json(new JsonObject { ["access_token"] = UserToken, ["token_type"] = "bearer", ["expires_in"] = 5183944 });
         }
 
-        if (Query(context, "code") != Code || _codeUsed || Query(context, "redirect_uri") != RedirectUri.ToString())
+        if (!_codes.TryGetValue(Query(context, "code"), out var issuedFor) || issuedFor != Query(context, "redirect_uri") || !_codes.TryRemove(Query(context, "code"), out _))
         {
             return Error(400, "Invalid verification code format.", 100, 36007);
         }
 
-        _codeUsed = true;
         return Json(new JsonObject { ["access_token"] = ShortUserToken, ["token_type"] = "bearer", ["expires_in"] = 5400 });
     }
 
     private IResult Accounts(HttpContext context) => RequireToken(context, _userTokens.Contains) ?? Json(new JsonObject
     {
         ["data"] = new JsonArray(
+        [
             Page(ReadOnlyPageId, "Read-only Page", "readonly", "fb-page-2020", "ANALYZE"),
-            Page(PageId, "PostNext Bakery", "postnextbakery", PageToken, "ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE")),
+            Page(PageId, "PostNext Bakery", "postnextbakery", PageToken, "ANALYZE", "ADVERTISE", "CREATE_CONTENT", "MODERATE"),
+            .. SecondPageGranted ? new JsonNode[] { Page(SecondPageId, "PostNext Café", "postnextcafe", SecondPageToken, "ANALYZE", "MANAGE") } : [],
+        ]),
         ["paging"] = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "a", ["after"] = "b" } },
     });
 
@@ -150,8 +178,8 @@ public sealed class FakeFacebookApi : IAsyncDisposable
         ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)t)]),
     };
 
-    private IResult Me(HttpContext context) => Bearer(context) is { } token && _pageTokens.Contains(token)
-        ? Json(new JsonObject { ["id"] = PageId, ["name"] = "PostNext Bakery" })
+    private IResult Me(HttpContext context) => Bearer(context) is { } token && _pageTokens.TryGetValue(token, out var page)
+        ? Json(new JsonObject { ["id"] = page, ["name"] = page == PageId ? "PostNext Bakery" : "PostNext Café" })
         : RequireToken(context, _userTokens.Contains) ?? Json(new JsonObject { ["id"] = "user-77", ["name"] = "Alex Baker" });
 
     private IResult Deauthorize(HttpContext context)
@@ -278,7 +306,7 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     private IResult Insight(HttpContext context, string id, string metric, long value)
     {
-        if (RequireToken(context, _pageTokens.Contains) is { } denied)
+        if (RequireToken(context, _pageTokens.ContainsKey) is { } denied)
         {
             return denied;
         }
@@ -301,14 +329,14 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     private IResult Node(HttpContext context, string id)
     {
-        if (RequireToken(context, _pageTokens.Contains) is { } denied)
+        if (RequireToken(context, _pageTokens.ContainsKey) is { } denied)
         {
             return denied;
         }
 
-        if (id == PageId)
+        if (id is PageId or SecondPageId)
         {
-            return Json(new JsonObject { ["id"] = PageId, ["followers_count"] = Followers, ["fan_count"] = Fans });
+            return Json(new JsonObject { ["id"] = id, ["followers_count"] = Followers, ["fan_count"] = Fans });
         }
 
         if (_posts.TryGetValue(id, out var post))
@@ -339,7 +367,7 @@ public sealed class FakeFacebookApi : IAsyncDisposable
         ["data"] = new JsonArray(), ["summary"] = new JsonObject { ["total_count"] = total },
     };
 
-    private IResult? RequirePageToken(HttpContext context, string pageId) => RequireToken(context, t => pageId == PageId && _pageTokens.Contains(t));
+    private IResult? RequirePageToken(HttpContext context, string pageId) => RequireToken(context, t => _pageTokens.TryGetValue(t, out var page) && page == pageId);
 
     private string NextId() => Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

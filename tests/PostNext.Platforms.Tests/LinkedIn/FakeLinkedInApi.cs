@@ -24,6 +24,13 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
     public const string MemberUrn = "urn:li:person:" + MemberSub;
     public const string MemberName = "Ada Lovelace";
     public const string OrganizationUrn = "urn:li:organization:5515715";
+    public const string OrganizationName = "PostNext Labs";
+    public const string OrganizationVanityName = "postnext-labs";
+
+    /// <summary>A page the member only analyses (role ANALYST): it may not post as it.</summary>
+    public const string AnalystOrganizationUrn = "urn:li:organization:2414183";
+
+    private const string OrganizationScopes = "w_organization_social,r_organization_social,rw_organization_admin";
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _codes = [];
@@ -70,6 +77,15 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
     public long MemberFollowers { get; set; } = 961;
 
     public long OrganizationFollowers { get; set; } = 42_000;
+
+    /// <summary>Whether the app holds the organization scopes (Community Management API): tokens issued then may act for the member's pages.</summary>
+    public bool OrganizationScopesGranted { get; set; }
+
+    /// <summary>Whether the app holds rw_organization_admin (organization statistics and follower counts).</summary>
+    public bool OrganizationAnalyticsGranted { get; set; } = true;
+
+    /// <summary>The access tokens that carry the organization scopes (the test harness's token does).</summary>
+    public HashSet<string> OrganizationTokens { get; } = ["access-token-1"];
 
     public static async Task<FakeLinkedInApi> StartAsync()
     {
@@ -144,7 +160,13 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         app.MapPut("/dms-uploads/video/{id}/{part:int}", Handle(UploadPartAsync, rest: false));
         app.MapGet("/rest/videos/{urn}", Handle(VideoStatus));
         app.MapGet("/rest/memberCreatorPostAnalytics", Handle(MemberAnalytics));
-        app.MapGet("/rest/organizationalEntityShareStatistics", Handle(ShareStatistics));
+        app.MapGet("/rest/organizationalEntityShareStatistics", Handle(context =>
+            OrganizationAnalyticsGranted ? ShareStatistics(context) : Error(403, "ACCESS_DENIED", "Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity.20260101", 100)));
+        app.MapGet("/rest/organizationAcls", Handle(OrganizationAcls));
+        app.MapGet("/rest/organizations/{id}", Handle(context =>
+            (string?)context.Request.RouteValues["id"] == OrganizationUrn["urn:li:organization:".Length..]
+                ? Ok(new JsonObject { ["id"] = long.Parse(OrganizationUrn["urn:li:organization:".Length..], CultureInfo.InvariantCulture), ["localizedName"] = OrganizationName, ["vanityName"] = OrganizationVanityName })
+                : Error(404, "NOT_FOUND", "Organization not found")));
         app.MapGet("/rest/memberFollowersCount", Handle(context =>
             !MemberAnalyticsGranted ? Error(403, "ACCESS_DENIED", "Not enough permissions to access: memberFollowersCount.FINDER-me.20260101", 100)
             : context.Request.Query["q"] == "me"
@@ -154,6 +176,7 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         // (companies following it), far smaller.
         app.MapGet("/rest/networkSizes/{urn}", Handle(context =>
             (string?)context.Request.RouteValues["urn"] != OrganizationUrn ? Error(400, "ILLEGAL_ARGUMENT", "Unknown organization")
+            : !OrganizationAnalyticsGranted ? Error(403, "ACCESS_DENIED", "Not enough permissions to access: networkSizes.GET.20260101", 100)
             : context.Request.Query["edgeType"].ToString() switch
             {
                 "COMPANY_FOLLOWED_BY_MEMBER" => Ok(new JsonObject { ["firstDegreeSize"] = OrganizationFollowers }),
@@ -199,11 +222,15 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
     {
         var access = "li-access-" + Interlocked.Increment(ref _next);
         AccessTokens[access] = TokenState.Valid;
+        if (OrganizationScopesGranted)
+        {
+            OrganizationTokens.Add(access);
+        }
         var json = new JsonObject
         {
             ["access_token"] = access,
             ["expires_in"] = 5184000,
-            ["scope"] = "openid,profile,w_member_social",
+            ["scope"] = OrganizationScopesGranted ? "openid,profile,w_member_social," + OrganizationScopes : "openid,profile,w_member_social",
             ["token_type"] = "Bearer",
         };
         if (includeRefresh)
@@ -253,7 +280,7 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
 
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
         var author = body["author"]?.ToString();
-        if (author is not (MemberUrn or OrganizationUrn))
+        if (author is not (MemberUrn or OrganizationUrn) || (author == OrganizationUrn && !OrganizationTokens.Contains(BearerToken(context))))
         {
             return Error(403, "ACCESS_DENIED", $"Not enough permissions to create a post for author {author}");
         }
@@ -579,6 +606,36 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
     }
 
     /// <summary>Every handler sits behind LinkedIn's checks: versions on /rest, a current bearer token, URL-encoded URNs.</summary>
+    /// <summary>
+    /// The roleAssignee finder: the member's approved roles, as LinkedIn lists them; refused without the organization scopes.
+    /// </summary>
+    private Reply OrganizationAcls(HttpContext context)
+    {
+        if (context.Request.Query["q"] != "roleAssignee")
+        {
+            return Error(400, "ILLEGAL_ARGUMENT", "q must be roleAssignee or organization");
+        }
+
+        lock (_gate)
+        {
+            if (!OrganizationTokens.Contains(BearerToken(context)))
+            {
+                return Error(403, "ACCESS_DENIED", "Not enough permissions to access: organizationAcls.FINDER-roleAssignee.20260101", 100);
+            }
+        }
+
+        return Ok(new JsonObject
+        {
+            ["paging"] = Paging(2),
+            ["elements"] = new JsonArray(
+                new JsonObject { ["roleAssignee"] = MemberUrn, ["state"] = "APPROVED", ["role"] = "ADMINISTRATOR", ["organization"] = OrganizationUrn },
+                new JsonObject { ["roleAssignee"] = MemberUrn, ["state"] = "APPROVED", ["role"] = "ANALYST", ["organization"] = AnalystOrganizationUrn }),
+        });
+    }
+
+    private static string BearerToken(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+
     private RequestDelegate Handle(Func<HttpContext, Task<Reply>> handler, bool rest = true, bool bearer = true) => async context =>
     {
         var reply = Check(context, rest, bearer) ?? await handler(context);

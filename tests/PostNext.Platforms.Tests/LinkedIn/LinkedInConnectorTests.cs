@@ -241,6 +241,20 @@ public sealed class LinkedInConnectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_rw_organization_admin_organization_metrics_are_reported_not_available()
+    {
+        _li.Api.OrganizationAnalyticsGranted = false;
+        var post = _li.Api.AddPost(FakeLinkedInApi.OrganizationUrn, "company news", DateTimeOffset.UtcNow.AddDays(-1));
+
+        var postMetrics = await Assert.ThrowsAsync<NotSupportedException>(() =>
+            _li.Connector.ReadPostMetricsAsync(new PostMetricsRequest(_li.Organization, post.Urn, post.CreatedAt, PostContent.Empty), CancellationToken.None));
+        var followers = await Assert.ThrowsAsync<NotSupportedException>(() => _li.Connector.ReadAccountMetricsAsync(_li.Organization, CancellationToken.None));
+
+        Assert.Contains("rw_organization_admin", postMetrics.Message);
+        Assert.Contains("rw_organization_admin", followers.Message);
+    }
+
+    [Fact]
     public async Task Metrics_the_token_may_not_read_are_a_classified_failure()
     {
         var post = _li.Api.AddPost(FakeLinkedInApi.OrganizationUrn, "not the member's", DateTimeOffset.UtcNow);

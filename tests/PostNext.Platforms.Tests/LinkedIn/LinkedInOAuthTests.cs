@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using PostNext.Abstractions;
+using PostNext.Abstractions.Accounts;
+using PostNext.Platforms.LinkedIn;
 using PostNext.Platforms.Common;
 using PostNext.Platforms.Tests.Common;
 
@@ -53,6 +55,49 @@ public sealed class LinkedInOAuthTests : IAsyncLifetime
             (form["grant_type"].ToString(), form["code"].ToString(), form["redirect_uri"].ToString(), form["client_id"].ToString(), form["client_secret"].ToString()));
         var me = Assert.Single(_li.Requests("GET", "/v2/userinfo"));
         Assert.Equal("Bearer " + account.Tokens.AccessToken.Reveal(), me.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task With_the_organization_scopes_connecting_offers_the_member_and_each_page_they_administer()
+    {
+        _li.Api.OrganizationScopesGranted = true;
+
+        var offered = await _li.Connector.CompleteConnectChoicesAsync(new CodeExchange(_li.Api.IssueCode(Redirect), Redirect, null), CancellationToken.None);
+
+        // The ANALYST page is not offered: only ADMINISTRATOR and CONTENT_ADMINISTRATOR may post as a page.
+        Assert.Equal(
+            [(FakeLinkedInApi.MemberUrn, FakeLinkedInApi.MemberName, FakeLinkedInApi.MemberName, ConnectCandidateKinds.Member),
+             (FakeLinkedInApi.OrganizationUrn, FakeLinkedInApi.OrganizationVanityName, FakeLinkedInApi.OrganizationName, ConnectCandidateKinds.Organization)],
+            offered.Select(a => (a.ExternalId, a.Handle, a.DisplayName, a.Kind)));
+        Assert.Equal(offered[0].Tokens.AccessToken.Reveal(), offered[1].Tokens.AccessToken.Reveal());
+        Assert.Contains(LinkedInConnector.OrganizationPostingScope, offered[1].Tokens.Scopes!);
+
+        var acls = Assert.Single(_li.Requests("GET", "/rest/organizationAcls"));
+        Assert.Equal("?q=roleAssignee&state=APPROVED&count=100", acls.Query);
+        Assert.Equal(("FINDER", "Bearer " + offered[0].Tokens.AccessToken.Reveal()), (acls.Header("X-RestLi-Method"), acls.Header("Authorization")));
+        Assert.Single(_li.Requests("GET", "/rest/organizations/5515715"));
+    }
+
+    [Fact]
+    public async Task Without_the_organization_scopes_only_the_member_is_offered_and_no_page_is_asked_for()
+    {
+        var offered = await _li.Connector.CompleteConnectChoicesAsync(new CodeExchange(_li.Api.IssueCode(Redirect), Redirect, null), CancellationToken.None);
+
+        Assert.Equal([(FakeLinkedInApi.MemberUrn, ConnectCandidateKinds.Member)], offered.Select(a => (a.ExternalId, a.Kind)));
+        Assert.Empty(_li.Requests("GET", "/rest/organizationAcls"));
+    }
+
+    [Fact]
+    public async Task When_LinkedIn_refuses_the_page_list_the_member_still_connects()
+    {
+        _li.Api.OrganizationScopesGranted = true;
+        var code = _li.Api.IssueCode(Redirect);
+        _li.Api.Server.Fail("GET", "/rest/organizationAcls", 403,
+            """{"status":403,"serviceErrorCode":100,"code":"ACCESS_DENIED","message":"Not enough permissions to access: organizationAcls.FINDER-roleAssignee.20260101"}""");
+
+        var offered = await _li.Connector.CompleteConnectChoicesAsync(new CodeExchange(code, Redirect, null), CancellationToken.None);
+
+        Assert.Equal([FakeLinkedInApi.MemberUrn], offered.Select(a => a.ExternalId));
     }
 
     [Fact]
