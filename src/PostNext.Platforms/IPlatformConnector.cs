@@ -43,6 +43,16 @@ public interface IPlatformConnector
     /// <summary>Asks the platform whether an earlier attempt of this publication took effect (using its journal).</summary>
     Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Publishes one follow-up of a published post (a thread's reply to <see cref="FollowUpRequest.ParentId"/>, or the
+    /// first comment on it), once; like <see cref="PublishAsync"/> it reports an outcome it cannot know as
+    /// <see cref="ErrorCategory.UnknownOutcome"/>. A platform without follow-ups refuses them as invalid content.
+    /// </summary>
+    Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Asks the platform whether a follow-up whose outcome is unknown is there (a reply or comment under its parent, sent after <see cref="FollowUpRequest.SentAt"/>).</summary>
+    Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken);
+
     /// <summary>Reads a published post's engagement.</summary>
     Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken);
 
@@ -76,6 +86,12 @@ public sealed record PublishRequest(
     public Task SaveCheckpointAsync(string key, string value) => Journal?.SaveAsync(key, value) ?? Task.CompletedTask;
 }
 
+/// <summary>
+/// One follow-up of a published post: the part, the id it answers (the previous part of a thread, or the post a comment
+/// goes under), and when it was sent (for reconciliation: the platform is searched from then).
+/// </summary>
+public sealed record FollowUpRequest(PublishingIdentity Account, FollowUp Part, string ParentId, DateTimeOffset SentAt);
+
 /// <summary>Durably records a connector's intermediate ids (container id, upload session URL…) for this publication.</summary>
 public interface IPublishJournal
 {
@@ -92,6 +108,9 @@ public enum ReconcileState
 
     /// <summary>The platform could not tell (yet).</summary>
     Unknown,
+
+    /// <summary>The post and some of its follow-ups are there and none is in doubt: resume at the first one not confirmed.</summary>
+    Partial,
 }
 
 public sealed record ReconcileResult(ReconcileState State, PublishOutcome? Publication = null, string? Detail = null)
@@ -101,6 +120,8 @@ public sealed record ReconcileResult(ReconcileState State, PublishOutcome? Publi
     public static readonly ReconcileResult NotFound = new(ReconcileState.NotFound);
 
     public static ReconcileResult Unknown(string detail) => new(ReconcileState.Unknown, null, detail);
+
+    public static ReconcileResult Partial(string detail) => new(ReconcileState.Partial, null, detail);
 }
 
 /// <summary>A published post to read metrics for.</summary>

@@ -29,16 +29,18 @@ public sealed class OpenApiTests(ApiHost api)
         var schemas = JsonNode.Parse(await api.Http.GetStringAsync("openapi/v1.json"))!["components"]!["schemas"]!;
 
         Assert.Equal(
-            ["facebook", "instagram", "linkedin", "tiktok", "youtube"],
+            ["facebook", "instagram", "linkedin", "tiktok", "x", "youtube"],
             schemas["TargetOptionsDto"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.NotNull(schemas["TargetDto"]!["properties"]!["options"]);
         foreach (var (schema, fields) in new[]
                  {
                      ("TikTokOptionsDto", new[] { "privacyLevel", "allowComments", "allowDuets", "allowStitches", "yourBrand", "brandedContent" }),
-                     ("YouTubeOptionsDto", new[] { "title", "description", "tags", "categoryId", "privacy", "madeForKids", "thumbnailUrl" }),
-                     ("InstagramOptionsDto", new[] { "type", "shareToFeed", "collaborators", "altText" }),
-                     ("FacebookOptionsDto", new[] { "type" }),
-                     ("LinkedInOptionsDto", new[] { "visibility" }),
+                     ("YouTubeOptionsDto", new[] { "title", "description", "tags", "categoryId", "privacy", "madeForKids", "thumbnailUrl", "firstComment" }),
+                     ("InstagramOptionsDto", new[] { "type", "shareToFeed", "collaborators", "altText", "firstComment" }),
+                     ("FacebookOptionsDto", new[] { "type", "firstComment" }),
+                     ("LinkedInOptionsDto", new[] { "visibility", "firstComment" }),
+                     ("XOptionsDto", new[] { "thread" }),
+                     ("ThreadPartDto", new[] { "text", "media" }),
                  })
         {
             var properties = schemas[schema]!["properties"]!.AsObject();

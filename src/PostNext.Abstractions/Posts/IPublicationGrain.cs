@@ -112,7 +112,8 @@ public sealed record PublicationView(
     [property: Id(11)] bool Late,
     [property: Id(12)] int Attempts,
     [property: Id(13)] PostContent Content,
-    [property: Id(14)] string TimeZone);
+    [property: Id(14)] string TimeZone,
+    [property: Id(15)] IReadOnlyList<PublicationPart>? Parts = null);
 
 /// <summary>What goes out under a lease: the content and the checkpoints earlier attempts saved.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishTicket")]
@@ -144,6 +145,12 @@ public enum ReconcileFinding
 
     /// <summary>The platform could not tell (yet), or could not be asked.</summary>
     Unknown = 2,
+
+    /// <summary>
+    /// The post and some parts of its chain (thread replies, first comment) are there, and no part is in doubt: a new
+    /// attempt resumes at the first part not confirmed.
+    /// </summary>
+    Partial = 3,
 }
 
 [GenerateSerializer, Immutable, Alias("PostNext.ReconcileReport")]

@@ -10,7 +10,33 @@ public sealed record PostOptions(
     [property: Id(1)] YouTubePostOptions? YouTube = null,
     [property: Id(2)] InstagramPostOptions? Instagram = null,
     [property: Id(3)] FacebookPostOptions? Facebook = null,
-    [property: Id(4)] LinkedInPostOptions? LinkedIn = null);
+    [property: Id(4)] LinkedInPostOptions? LinkedIn = null,
+    [property: Id(5)] XPostOptions? X = null);
+
+/// <summary>
+/// X: a thread. <see cref="Thread"/> are the parts that follow the post, in order, each published as a reply to the
+/// one before it (the post itself is the first part). At most <see cref="MaxReplies"/>, so a thread has at most 25 parts.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PostNext.XPostOptions")]
+public sealed record XPostOptions([property: Id(0)] IReadOnlyList<ThreadPart>? Thread = null)
+{
+    public const int MaxReplies = 24;
+
+    /// <summary>Value equality, parts compared item by item.</summary>
+    public bool Equals(XPostOptions? other) => other is not null && (Thread ?? []).SequenceEqual(other.Thread ?? []);
+
+    public override int GetHashCode() => Thread?.Count ?? 0;
+}
+
+/// <summary>One part of an X thread after the post: its text and media (X's rules for a post apply to each part).</summary>
+[GenerateSerializer, Immutable, Alias("PostNext.ThreadPart")]
+public sealed record ThreadPart([property: Id(0)] string Text, [property: Id(1)] IReadOnlyList<MediaItem>? Media = null)
+{
+    /// <summary>Value equality, media compared item by item.</summary>
+    public bool Equals(ThreadPart? other) => other is not null && Text == other.Text && (Media ?? []).SequenceEqual(other.Media ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Text, Media?.Count);
+}
 
 /// <summary>
 /// TikTok's Direct Post choices, which TikTok requires the creator to make (none is made for them): who can see the
@@ -45,14 +71,15 @@ public sealed record YouTubePostOptions(
     [property: Id(3)] string? CategoryId = null,
     [property: Id(4)] string? Privacy = null,
     [property: Id(5)] bool? MadeForKids = null,
-    [property: Id(6)] string? ThumbnailUrl = null)
+    [property: Id(6)] string? ThumbnailUrl = null,
+    [property: Id(7)] string? FirstComment = null)
 {
     public static readonly IReadOnlyList<string> Privacies = ["public", "unlisted", "private"];
 
     /// <summary>Value equality, tags compared item by item (so a repeated schedule is recognised as the same).</summary>
     public bool Equals(YouTubePostOptions? other) =>
         other is not null && Title == other.Title && Description == other.Description && CategoryId == other.CategoryId && Privacy == other.Privacy &&
-        MadeForKids == other.MadeForKids && ThumbnailUrl == other.ThumbnailUrl && (Tags ?? []).SequenceEqual(other.Tags ?? []);
+        MadeForKids == other.MadeForKids && ThumbnailUrl == other.ThumbnailUrl && FirstComment == other.FirstComment && (Tags ?? []).SequenceEqual(other.Tags ?? []);
 
     public override int GetHashCode() => HashCode.Combine(Title, Description, CategoryId, Privacy, MadeForKids, ThumbnailUrl, Tags?.Count);
 }
@@ -66,13 +93,14 @@ public sealed record InstagramPostOptions(
     [property: Id(0)] string? Type = null,
     [property: Id(1)] bool? ShareToFeed = null,
     [property: Id(2)] IReadOnlyList<string>? Collaborators = null,
-    [property: Id(3)] string? AltText = null)
+    [property: Id(3)] string? AltText = null,
+    [property: Id(4)] string? FirstComment = null)
 {
     public static readonly IReadOnlyList<string> Types = [PostTypes.Feed, PostTypes.Reel, PostTypes.Story];
 
     /// <summary>Value equality, collaborators compared item by item.</summary>
     public bool Equals(InstagramPostOptions? other) =>
-        other is not null && Type == other.Type && ShareToFeed == other.ShareToFeed && AltText == other.AltText &&
+        other is not null && Type == other.Type && ShareToFeed == other.ShareToFeed && AltText == other.AltText && FirstComment == other.FirstComment &&
         (Collaborators ?? []).SequenceEqual(other.Collaborators ?? []);
 
     public override int GetHashCode() => HashCode.Combine(Type, ShareToFeed, AltText, Collaborators?.Count);
@@ -83,14 +111,14 @@ public sealed record InstagramPostOptions(
 /// video); the connector publishes feed posts only so far, so only <see cref="PostTypes.Feed"/> is accepted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.FacebookPostOptions")]
-public sealed record FacebookPostOptions([property: Id(0)] string? Type = null)
+public sealed record FacebookPostOptions([property: Id(0)] string? Type = null, [property: Id(1)] string? FirstComment = null)
 {
     public static readonly IReadOnlyList<string> Supported = [PostTypes.Feed];
 }
 
 /// <summary>LinkedIn: who sees the post. <c>PUBLIC</c> (the default), <c>CONNECTIONS</c> (members only) or <c>LOGGED_IN</c>.</summary>
 [GenerateSerializer, Immutable, Alias("PostNext.LinkedInPostOptions")]
-public sealed record LinkedInPostOptions([property: Id(0)] string? Visibility = null)
+public sealed record LinkedInPostOptions([property: Id(0)] string? Visibility = null, [property: Id(1)] string? FirstComment = null)
 {
     public static readonly IReadOnlyList<string> Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN"];
 }

@@ -31,7 +31,7 @@ public sealed record PostResponse(
 public sealed record PostTargetResponse(
     string AccountId, string Platform, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset? DeferredUntil, string? DeferReason,
     string? ExternalId, string? Permalink, DateTimeOffset? PublishedAt, ErrorDto? Error, bool Late, int Attempts, OverridesDto? Overrides,
-    TargetOptionsDto? Options = null);
+    TargetOptionsDto? Options = null, IReadOnlyList<PublicationPartDto>? Parts = null);
 
 public sealed record ErrorDto(string Category, string Message);
 
@@ -57,7 +57,27 @@ public sealed record TargetOptionsDto(
     [property: JsonPropertyName("youtube")] YouTubeOptionsDto? YouTube = null,
     [property: JsonPropertyName("instagram")] InstagramOptionsDto? Instagram = null,
     [property: JsonPropertyName("facebook")] FacebookOptionsDto? Facebook = null,
-    [property: JsonPropertyName("linkedin")] LinkedInOptionsDto? LinkedIn = null);
+    [property: JsonPropertyName("linkedin")] LinkedInOptionsDto? LinkedIn = null,
+    [property: JsonPropertyName("x")] XOptionsDto? X = null);
+
+/// <summary>X: a thread. The post is its first part; each part here follows, published as a reply to the part before it.</summary>
+public sealed record XOptionsDto(
+    [property: Description("The parts after the post, in order (at most 24: a thread has at most 25 parts). Each is checked by X's rules for a post (weighted length, media); each is published once, as a reply to the part before it.")]
+    IReadOnlyList<ThreadPartDto>? Thread = null);
+
+/// <summary>One part of an X thread after the post.</summary>
+public sealed record ThreadPartDto(
+    [property: Description("The part's text (X counts it as a post: 280 weighted characters).")]
+    string? Text,
+    [property: Description("The part's images or video, as for a post.")]
+    IReadOnlyList<MediaDto>? Media = null);
+
+/// <summary>
+/// One part of a published chain: part 0 is the post, then each thread reply or the first comment. <c>status</c>:
+/// published, pending, publishing, unconfirmed (sent; the platform could not tell whether it arrived, so it is never sent
+/// again: check the post), failed (refused; <c>error</c> says why) or not_sent (the chain stopped before it).
+/// </summary>
+public sealed record PublicationPartDto(int Index, string Kind, string Status, string? ExternalId, string? Permalink, string? Error);
 
 /// <summary>TikTok Direct Post choices, made by the creator (TikTok's content-sharing guidelines: none is made for them).</summary>
 public sealed record TikTokOptionsDto(
@@ -89,7 +109,9 @@ public sealed record YouTubeOptionsDto(
     [property: Description("Self-declared made for kids (default false).")]
     bool? MadeForKids = null,
     [property: Description("An http(s) image URL set as the custom thumbnail after the upload (thumbnails.set).")]
-    string? ThumbnailUrl = null);
+    string? ThumbnailUrl = null,
+    [property: Description("A first comment posted under the post once it is published (10,000 characters at most). Its failure leaves the post published.")]
+    string? FirstComment = null);
 
 /// <summary>Instagram: what the post becomes and who co-authors it.</summary>
 public sealed record InstagramOptionsDto(
@@ -100,14 +122,20 @@ public sealed record InstagramOptionsDto(
     [property: Description("Up to 3 Instagram usernames invited as collaborators (feed posts and reels).")]
     IReadOnlyList<string>? Collaborators = null,
     [property: Description("Alt text of a single feed image (at most 1,000 characters).")]
-    string? AltText = null);
+    string? AltText = null,
+    [property: Description("A first comment posted under the post once it is published (2,200; not on stories characters at most). Its failure leaves the post published.")]
+    string? FirstComment = null);
 
 /// <summary>Facebook Page: what the post becomes.</summary>
 public sealed record FacebookOptionsDto(
     [property: Description("feed (the default and, so far, the only type PostNext publishes to a Page).")]
-    string? Type = null);
+    string? Type = null,
+    [property: Description("A first comment posted under the post once it is published (8,000 characters at most). Its failure leaves the post published.")]
+    string? FirstComment = null);
 
 /// <summary>LinkedIn: who sees the post.</summary>
 public sealed record LinkedInOptionsDto(
     [property: Description("PUBLIC (default), CONNECTIONS (members only) or LOGGED_IN.")]
-    string? Visibility = null);
+    string? Visibility = null,
+    [property: Description("A first comment posted under the post once it is published (1,250 characters at most). Its failure leaves the post published.")]
+    string? FirstComment = null);

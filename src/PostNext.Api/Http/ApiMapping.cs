@@ -35,7 +35,8 @@ public static class ApiMapping
             p?.ExternalId, p?.Permalink, p?.PublishedAt, p?.Error is { } e ? new ErrorDto(ApiNames.Of(e.Category), e.Message) : null,
             p?.Late ?? false, p?.Attempts ?? 0,
             t.Overrides is { } o ? new OverridesDto(o.Text, o.Title, o.Media?.Select(ToDto).ToList()) : null,
-            TargetOptionsReader.ToDto(t.Options));
+            TargetOptionsReader.ToDto(t.Options),
+            p?.Parts?.Select(part => new PublicationPartDto(part.Index, part.Kind, part.Status, part.ExternalId, part.Permalink, part.Error)).ToList());
     }
 
     private static MediaDto ToDto(MediaItem m) => new(m.Url, ApiNames.Of(m.Type));

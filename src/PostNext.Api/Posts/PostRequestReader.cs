@@ -68,7 +68,8 @@ public sealed partial class PostRequestReader(IGrainFactory grains, PlatformLimi
 
         var options = targets.ToDictionary(
             t => t.AccountId,
-            t => TargetOptionsReader.Read(t.Options, accounts[t.AccountId].Platform, $"targets[{t.Index}].options", _mediaAddresses, errors),
+            t => TargetOptionsReader.Read(t.Options, accounts[t.AccountId].Platform, $"targets[{t.Index}].options", _mediaAddresses, errors,
+                (media, field) => ReadMedia(media, field, errors)),
             StringComparer.Ordinal);
         if (errors.Any)
         {

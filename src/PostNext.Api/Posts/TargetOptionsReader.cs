@@ -24,7 +24,11 @@ public static partial class TargetOptionsReader
     public const int MaxAltText = 1000;
     public const int MaxUrlLength = 2048;
 
-    public static PostOptions? Read(TargetOptionsDto? dto, string platform, string field, OutboundAddressPolicy addresses, RequestErrors errors)
+    public const int MaxCommentInput = 10_000;
+
+    /// <summary>Reads one target's options; <paramref name="readMedia"/> reads a thread part's media as the post's media are read.</summary>
+    public static PostOptions? Read(TargetOptionsDto? dto, string platform, string field, OutboundAddressPolicy addresses, RequestErrors errors,
+        Func<IReadOnlyList<MediaDto>?, string, IReadOnlyList<MediaItem>?> readMedia)
     {
         if (dto is null)
         {
@@ -35,7 +39,7 @@ public static partial class TargetOptionsReader
         {
             ("tiktok", PlatformIds.TikTok, dto.TikTok is not null), ("youtube", PlatformIds.YouTube, dto.YouTube is not null),
             ("instagram", PlatformIds.Instagram, dto.Instagram is not null), ("facebook", PlatformIds.Facebook, dto.Facebook is not null),
-            ("linkedin", PlatformIds.LinkedIn, dto.LinkedIn is not null),
+            ("linkedin", PlatformIds.LinkedIn, dto.LinkedIn is not null), ("x", PlatformIds.X, dto.X is not null),
         };
         foreach (var other in given.Where(g => g.Set && g.Platform != platform))
         {
@@ -47,8 +51,11 @@ public static partial class TargetOptionsReader
             PlatformIds.TikTok when dto.TikTok is { } t => new PostOptions(TikTok: TikTok(t, $"{field}.tiktok", errors)),
             PlatformIds.YouTube when dto.YouTube is { } y => new PostOptions(YouTube: YouTube(y, $"{field}.youtube", addresses, errors)),
             PlatformIds.Instagram when dto.Instagram is { } i => new PostOptions(Instagram: Instagram(i, $"{field}.instagram", errors)),
-            PlatformIds.Facebook when dto.Facebook is { } f => new PostOptions(Facebook: new FacebookPostOptions(OneOf(f.Type?.ToLowerInvariant(), FacebookPostOptions.Supported, $"{field}.facebook.type", errors))),
-            PlatformIds.LinkedIn when dto.LinkedIn is { } l => new PostOptions(LinkedIn: new LinkedInPostOptions(OneOf(l.Visibility?.ToUpperInvariant(), LinkedInPostOptions.Visibilities, $"{field}.linkedin.visibility", errors))),
+            PlatformIds.Facebook when dto.Facebook is { } f => new PostOptions(Facebook: new FacebookPostOptions(
+                OneOf(f.Type?.ToLowerInvariant(), FacebookPostOptions.Supported, $"{field}.facebook.type", errors), FirstComment(f.FirstComment, $"{field}.facebook.firstComment", errors))),
+            PlatformIds.LinkedIn when dto.LinkedIn is { } l => new PostOptions(LinkedIn: new LinkedInPostOptions(
+                OneOf(l.Visibility?.ToUpperInvariant(), LinkedInPostOptions.Visibilities, $"{field}.linkedin.visibility", errors), FirstComment(l.FirstComment, $"{field}.linkedin.firstComment", errors))),
+            PlatformIds.X when dto.X is { } x => new PostOptions(X: X(x, $"{field}.x", errors, readMedia)),
             _ => null,
         };
         return options;
@@ -57,14 +64,15 @@ public static partial class TargetOptionsReader
     /// <summary>The options as the API shows them (and as an update that leaves targets out keeps them).</summary>
     public static TargetOptionsDto? ToDto(PostOptions? o) => o is null ? null : new TargetOptionsDto(
         o.TikTok is { } t ? new TikTokOptionsDto(t.PrivacyLevel, t.AllowComments, t.AllowDuets, t.AllowStitches, t.YourBrand, t.BrandedContent) : null,
-        o.YouTube is { } y ? new YouTubeOptionsDto(y.Title, y.Description, y.Tags, y.CategoryId, y.Privacy, y.MadeForKids, y.ThumbnailUrl) : null,
-        o.Instagram is { } i ? new InstagramOptionsDto(i.Type, i.ShareToFeed, i.Collaborators, i.AltText) : null,
-        o.Facebook is { } f ? new FacebookOptionsDto(f.Type) : null,
-        o.LinkedIn is { } l ? new LinkedInOptionsDto(l.Visibility) : null);
+        o.YouTube is { } y ? new YouTubeOptionsDto(y.Title, y.Description, y.Tags, y.CategoryId, y.Privacy, y.MadeForKids, y.ThumbnailUrl, y.FirstComment) : null,
+        o.Instagram is { } i ? new InstagramOptionsDto(i.Type, i.ShareToFeed, i.Collaborators, i.AltText, i.FirstComment) : null,
+        o.Facebook is { } f ? new FacebookOptionsDto(f.Type, f.FirstComment) : null,
+        o.LinkedIn is { } l ? new LinkedInOptionsDto(l.Visibility, l.FirstComment) : null,
+        o.X is { } x ? new XOptionsDto(x.Thread?.Select(p => new ThreadPartDto(p.Text, p.Media?.Select(m => new MediaDto(m.Url, ApiNames.Of(m.Type))).ToList())).ToList()) : null);
 
     private static string BlockOf(string platform) => platform switch
     {
-        PlatformIds.TikTok or PlatformIds.YouTube or PlatformIds.Instagram or PlatformIds.Facebook or PlatformIds.LinkedIn => platform,
+        PlatformIds.TikTok or PlatformIds.YouTube or PlatformIds.Instagram or PlatformIds.Facebook or PlatformIds.LinkedIn or PlatformIds.X => platform,
         _ => "(none: this platform takes no options)",
     };
 
@@ -136,7 +144,7 @@ public static partial class TargetOptionsReader
             }
         }
 
-        return new YouTubePostOptions(y.Title?.Trim(), y.Description, tags, y.CategoryId, privacy, y.MadeForKids, thumbnail);
+        return new YouTubePostOptions(y.Title?.Trim(), y.Description, tags, y.CategoryId, privacy, y.MadeForKids, thumbnail, FirstComment(y.FirstComment, $"{field}.firstComment", errors));
     }
 
     private static InstagramPostOptions Instagram(InstagramOptionsDto i, string field, RequestErrors errors)
@@ -170,7 +178,53 @@ public static partial class TargetOptionsReader
             errors.Add($"{field}.altText", $"Alt text is 1–{MaxAltText} characters.");
         }
 
-        return new InstagramPostOptions(type, i.ShareToFeed, collaborators, i.AltText);
+        return new InstagramPostOptions(type, i.ShareToFeed, collaborators, i.AltText, FirstComment(i.FirstComment, $"{field}.firstComment", errors));
+    }
+
+    /// <summary>A thread: at most <see cref="XPostOptions.MaxReplies"/> parts after the post, each with its text and media (X's rules for each part are content rules, 422).</summary>
+    private static XPostOptions X(XOptionsDto x, string field, RequestErrors errors, Func<IReadOnlyList<MediaDto>?, string, IReadOnlyList<MediaItem>?> readMedia)
+    {
+        if (x.Thread is not { Count: > 0 } thread)
+        {
+            return new XPostOptions();
+        }
+
+        if (thread.Count > XPostOptions.MaxReplies)
+        {
+            errors.Add($"{field}.thread", $"A thread has at most {XPostOptions.MaxReplies + 1} parts: the post and {XPostOptions.MaxReplies} more; this one has {thread.Count} more.");
+            return new XPostOptions();
+        }
+
+        var parts = new List<ThreadPart>();
+        for (var i = 0; i < thread.Count; i++)
+        {
+            if (thread[i] is not { } part)
+            {
+                errors.Add($"{field}.thread[{i}]", "Each part of a thread is an object with its text and/or media.");
+                continue;
+            }
+
+            parts.Add(new ThreadPart(part.Text ?? "", readMedia(part.Media, $"{field}.thread[{i}].media") ?? []));
+        }
+
+        return new XPostOptions(parts);
+    }
+
+    /// <summary>A first comment has text (its platform's length is a content rule, 422); an absurd size is refused here.</summary>
+    private static string? FirstComment(string? comment, string field, RequestErrors errors)
+    {
+        if (comment is null)
+        {
+            return null;
+        }
+
+        if (comment.Trim().Length == 0 || comment.Length > MaxCommentInput)
+        {
+            errors.Add(field, $"A first comment has 1–{MaxCommentInput:N0} characters (or leave it out).");
+            return null;
+        }
+
+        return comment;
     }
 
     private static string? OneOf(string? value, IReadOnlyList<string> allowed, string field, RequestErrors errors)

@@ -18,7 +18,8 @@ public sealed class MediaChecker(MediaInspector inspector, PlatformLimitsCatalog
         IEnumerable<(string PlatformId, PostContent Content)> targets, CancellationToken cancellationToken)
     {
         var items = targets
-            .SelectMany(t => t.Content.Media.Where(item => MediaRules.Inspects(item, Limits(t.PlatformId, t.Content))))
+            .SelectMany(t => t.Content.Media.Concat(FollowUps.Of(t.PlatformId, t.Content).SelectMany(part => part.Media))
+                .Where(item => MediaRules.Inspects(item, Limits(t.PlatformId, t.Content))))
             .Distinct()
             .ToList();
         var found = new Dictionary<MediaItem, MediaInspection>();
@@ -34,9 +35,14 @@ public sealed class MediaChecker(MediaInspector inspector, PlatformLimitsCatalog
         return found;
     }
 
-    /// <summary>The violations of one target, given the inspections from <see cref="InspectAsync"/>.</summary>
+    /// <summary>The violations of one target (its thread parts' files under <c>options.x.thread[i]</c>), given the inspections from <see cref="InspectAsync"/>.</summary>
     public IReadOnlyList<ContentViolation> Check(string platformId, PostContent content, IReadOnlyDictionary<MediaItem, MediaInspection> inspections) =>
-        MediaRules.Check(platformId, content.Media, inspections, Limits(platformId, content));
+    [
+        .. MediaRules.Check(platformId, content.Media, inspections, Limits(platformId, content)),
+        .. FollowUps.Of(platformId, content).Where(part => part.Media.Count > 0).SelectMany(part =>
+            MediaRules.Check(platformId, part.Media, inspections, Limits(platformId, content))
+                .Select(v => v with { Field = $"options.x.thread[{part.Index - 1}].{v.Field}" })),
+    ];
 
     /// <summary>Inspects and checks the files of one target.</summary>
     public async Task<(IReadOnlyList<ContentViolation> Violations, IReadOnlyDictionary<MediaItem, MediaInspection> Inspections)> CheckAsync(

@@ -124,6 +124,11 @@ public static class OptionRules
             yield return new(OptionConflict, "options.instagram.collaborators", "Instagram stories take no collaborators.");
         }
 
+        if (options.FirstComment is not null && type == PostTypes.Story)
+        {
+            yield return new(OptionConflict, "options.instagram.firstComment", "Instagram stories take no comments.");
+        }
+
         if (options.AltText is not null && (type != PostTypes.Feed || media is not [{ Type: MediaType.Image }]))
         {
             yield return new(OptionConflict, "options.instagram.altText", "altText applies to a feed post of one image.");

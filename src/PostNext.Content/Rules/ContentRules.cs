@@ -28,7 +28,32 @@ public static class ContentRules
             .. CheckMediaKinds(platform, media, limits),
             .. CheckMediaUrls(media),
             .. OptionRules.Check(platformId, content),
+            .. CheckFollowUps(platformId, content, limits),
         ];
+    }
+
+    /// <summary>
+    /// Each part of an X thread is a post by X's rules (its text, its media), reported under
+    /// <c>options.x.thread[i]</c>; a first comment is within the platform's comment length.
+    /// </summary>
+    private static IEnumerable<ContentViolation> CheckFollowUps(string platformId, PostContent content, PlatformLimits limits)
+    {
+        foreach (var part in FollowUps.Of(platformId, content))
+        {
+            if (part.Kind == FollowUpKind.Reply)
+            {
+                var field = $"options.x.thread[{part.Index - 1}]";
+                foreach (var v in Validate(platformId, new PostContent(part.Text, part.Media), limits))
+                {
+                    yield return v with { Field = v.Field == "content" ? field : $"{field}.{v.Field}", Message = $"Thread part {part.Index + 1}: {v.Message}" };
+                }
+            }
+            else if (limits.MaxCommentLength is int max && TextLength.Measure(part.Text, TextCounting.CodePoints) is var length && length > max)
+            {
+                yield return new(CommentTooLong, $"options.{platformId}.firstComment",
+                    Format($"The first comment is {length:N0} characters; {DisplayName(platformId)} allows {max:N0} in a comment."));
+            }
+        }
     }
 
     // Only when nothing more specific (text_required, media_required) already says it.

@@ -9,6 +9,7 @@ public static class ContentViolationCodes
     public const string ContentEmpty = "content_empty";
     public const string TextRequired = "text_required";
     public const string TextTooLong = "text_too_long";
+    public const string CommentTooLong = "comment_too_long";
     public const string TextInvalidCharacters = "text_invalid_characters";
     public const string DescriptionTooLong = "description_too_long";
     public const string TooManyHashtags = "too_many_hashtags";

@@ -68,6 +68,9 @@ public sealed class PlatformLimits
     /// <summary>Most media items of any kind in one post.</summary>
     public int? MaxMediaItems { get; set; }
 
+    /// <summary>Longest first comment, in characters (code points of the NFC-normalized text); null where the platform takes none.</summary>
+    public int? MaxCommentLength { get; set; }
+
     /// <summary>Most images in one post.</summary>
     public int? MaxImages { get; set; }
 

@@ -84,6 +84,7 @@ public sealed class PlatformLimitsCatalog
         // or multiImage up to 20 (⚠ 9 in older docs); video never mixed with images. Text-only allowed.
         PlatformIds.LinkedIn => new()
         {
+            MaxCommentLength = 1_250,
             MaxTextLength = 3_000,
             MaxImages = 20,
             MaxVideos = 1,
@@ -100,6 +101,7 @@ public sealed class PlatformLimitsCatalog
         // platforms.md §3 Facebook Pages, "Content limits": 63,206 chars; 10 photos (mixpost cap) or 1 video, no mixing.
         PlatformIds.Facebook => new()
         {
+            MaxCommentLength = 8_000,
             MaxTextLength = 63_206,
             MaxImages = 10,
             MaxVideos = 1,
@@ -130,6 +132,7 @@ public sealed class PlatformLimitsCatalog
         // 1 item or a carousel of up to 10, images and videos mixed.
         PlatformIds.Instagram => new()
         {
+            MaxCommentLength = 2_200,
             MaxTextLength = 2_200,
             MaxHashtags = 30,
             MaxMentions = 20,
@@ -178,6 +181,7 @@ public sealed class PlatformLimitsCatalog
         // (the post text) ≤5,000 bytes, no '<' or '>' in either. A title is not documented as required.
         PlatformIds.YouTube => new()
         {
+            MaxCommentLength = 10_000,
             MaxDescriptionBytes = 5_000,
             MaxTitleLength = 100,
             ForbiddenCharacters = "<>",

@@ -45,7 +45,7 @@ public sealed partial class PublicationGrain(
 {
     public const string ReminderName = "publish";
 
-    private const int MaxCheckpoints = 32;
+    private const int MaxCheckpoints = 64;
 
     private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
 
@@ -82,7 +82,7 @@ public sealed partial class PublicationGrain(
 
     public async Task<PublicationView> ScheduleAsync(SchedulePublication command)
     {
-        if (Exists && (!S.Status.IsPending() || IsScheduledAs(command)))
+        if (Exists && (!PublicationPolicy.IsChangeable(S) || IsScheduledAs(command)))
         {
             // Started or finished; or already scheduled just so (a post repeating its fan-out): nothing changes.
             return View();
@@ -136,7 +136,7 @@ public sealed partial class PublicationGrain(
             return new PublicationChange(null, "The publication does not exist.");
         }
 
-        if (!S.Status.IsPending())
+        if (!PublicationPolicy.IsChangeable(S))
         {
             return new PublicationChange(View(), $"Publishing to {S.AccountId} has already started ({Api(S.Status)}).");
         }
@@ -171,7 +171,7 @@ public sealed partial class PublicationGrain(
             return new PublicationChange(View(), null);
         }
 
-        if (!S.Status.IsPending())
+        if (!PublicationPolicy.IsChangeable(S))
         {
             return new PublicationChange(View(), $"Publishing to {S.AccountId} has already started ({Api(S.Status)}).");
         }
@@ -191,7 +191,7 @@ public sealed partial class PublicationGrain(
             return new PublicationChange(null, "The publication does not exist.");
         }
 
-        if (!S.Status.IsPending())
+        if (!PublicationPolicy.IsChangeable(S))
         {
             return new PublicationChange(View(), $"Publishing to {S.AccountId} has already started ({Api(S.Status)}).");
         }
@@ -479,6 +479,7 @@ public sealed partial class PublicationGrain(
     /// <summary>Persists a transition, then performs its side effects (reminder, webhook, metrics, account), each best effort. <paramref name="cause"/> names why a deferral happens (a metric tag).</summary>
     private async Task ApplyAsync(Transition transition, DeferCause cause = DeferCause.Retry)
     {
+        transition = PublicationPolicy.Settle(S, transition);
         var now = time.GetUtcNow();
         switch (transition)
         {
@@ -681,7 +682,8 @@ public sealed partial class PublicationGrain(
 
     private PublicationView View() => new(
         S.PostId, S.AccountId, S.Platform, S.Status, S.DueAt, S.DeferredUntil, S.DeferReason, S.ExternalId, S.Permalink,
-        S.PublishedAt, S.Error, S.Late, S.Attempts, S.Content, S.TimeZone);
+        S.PublishedAt, S.Error, S.Late, S.Attempts, S.Content, S.TimeZone,
+        ChainCheckpoints.View(S.Platform, S.Content, S.Checkpoints, S.Status, S.ExternalId, S.Permalink));
 
     private static string Api(PublicationStatus status) => status.ToString().ToLowerInvariant();
 

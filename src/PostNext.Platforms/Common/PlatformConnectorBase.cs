@@ -114,6 +114,14 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
 
     public abstract Task<ReconcileResult> FindPublicationAsync(PublishRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Platforms without thread replies or first comments refuse them (the API never lets such a target ask for one).</summary>
+    public virtual Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(PublishOutcome.Failure(ErrorCategory.InvalidContent, $"{Platform} takes no thread replies or first comments."));
+
+    /// <summary>A platform that cannot be asked about a follow-up cannot tell: the follow-up is never sent again.</summary>
+    public virtual Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(ReconcileResult.Unknown($"{Platform} cannot be asked whether the reply or comment arrived."));
+
     public abstract Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken);
 
     public abstract Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken);

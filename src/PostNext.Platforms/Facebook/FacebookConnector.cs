@@ -118,6 +118,8 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         }
     }
 
+    protected override string CommentTextField => "message";
+
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
     {
         var token = RequireToken(request.Account);

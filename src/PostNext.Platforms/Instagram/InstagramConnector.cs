@@ -111,6 +111,8 @@ public sealed partial class InstagramConnector(IHttpClientFactory httpClients, I
     /// <summary>Instagram Login has no token revocation endpoint: the person removes the app in Instagram's settings.</summary>
     public override Task RevokeAsync(TokenSet current, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    protected override string CommentTextField => "text";
+
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
     {
         var token = RequireToken(request.Account);

@@ -147,6 +147,63 @@ public sealed partial class LinkedInConnector(
                 : PublishOutcome.Success(urn, Permalink(urn), Time.GetUtcNow());
         });
 
+    /// <summary>
+    /// The first comment: <c>POST /rest/socialActions/{post urn}/comments</c> with the author as <c>actor</c>, the post as
+    /// <c>object</c> and the text in <c>message.text</c> (Community Management API "Comments"); its id comes back in
+    /// <c>x-restli-id</c> (or the body's <c>id</c>).
+    /// </summary>
+    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        AttemptAsync(async irreversible =>
+        {
+            var body = new JsonObject
+            {
+                ["actor"] = request.Account.ExternalId,
+                ["object"] = request.ParentId,
+                ["message"] = new JsonObject { ["text"] = request.Part.Text },
+            };
+            using var message = Rest(HttpMethod.Post, $"rest/socialActions/{Encoded(request.ParentId)}/comments", body);
+            irreversible.Reach();
+            using var response = await SendAsync(message, request.Account, cancellationToken);
+            var created = await ReadCommentAsync(response, cancellationToken);
+            var id = response.Headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : created?["id"]?.ToString();
+            return string.IsNullOrEmpty(id)
+                ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "LinkedIn accepted the comment but sent no id.")
+                : PublishOutcome.Success(id, null, Time.GetUtcNow());
+        });
+
+    /// <summary>A comment in doubt: the post's comments (<c>GET /rest/socialActions/{urn}/comments</c>) with the same text by this author.</summary>
+    public override Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        ReconcileAsync("LinkedIn's comments", async () =>
+        {
+            var json = await SendRestAsync(Rest(HttpMethod.Get, $"rest/socialActions/{Encoded(request.ParentId)}/comments?count=100"), request.Account, cancellationToken);
+            var elements = json?["elements"] as JsonArray ?? [];
+            foreach (var comment in elements)
+            {
+                if (comment?["actor"]?.ToString() == request.Account.ExternalId && comment["message"]?["text"]?.ToString() == request.Part.Text &&
+                    (comment["id"] ?? comment["commentUrn"])?.ToString() is { Length: > 0 } id)
+                {
+                    return ReconcileResult.Found(PublishOutcome.Success(id, null, Time.GetUtcNow()));
+                }
+            }
+
+            return Number(json?["paging"]?["total"]) is { } total && total > elements.Count
+                ? ReconcileResult.Unknown("The post has more than 100 comments; the first comment was not among the first 100.")
+                : ReconcileResult.NotFound;
+        });
+
+    /// <summary>A comment create's answer: a 5xx other than 503 may hide a created comment.</summary>
+    private async Task<JsonNode?> ReadCommentAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadOrThrowAsync(response, cancellationToken);
+        }
+        catch (PlatformException ex) when (ex.Error is { Category: ErrorCategory.Transient, HttpStatus: >= 500 and not 503 })
+        {
+            throw new PlatformException(ex.Error with { Category = ErrorCategory.UnknownOutcome });
+        }
+    }
+
     /// <summary>Documented as https://www.linkedin.com/feed/update/{urn}.</summary>
     public static string Permalink(string urn) => "https://www.linkedin.com/feed/update/" + urn;
 

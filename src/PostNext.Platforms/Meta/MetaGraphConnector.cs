@@ -91,6 +91,40 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
         }
     }
 
+    /// <summary>The field a comment's text comes back in when comments are listed (Facebook <c>message</c>, Instagram <c>text</c>).</summary>
+    protected abstract string CommentTextField { get; }
+
+    /// <summary>The first comment: <c>POST /{post-or-media-id}/comments</c> with <c>message</c> (Graph API "Comments" edge).</summary>
+    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    {
+        var token = RequireToken(request.Account);
+        var created = await IrreversibleAsync(marker, () => PostFormAsync(
+            Graph($"{Uri.EscapeDataString(request.ParentId)}/comments"), [new("message", request.Part.Text)], token, cancellationToken));
+        var id = created["id"]?.ToString();
+        return string.IsNullOrEmpty(id)
+            ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"{Platform} accepted the comment but its answer carried no id.")
+            : PublishOutcome.Success(id, null, Time.GetUtcNow());
+    });
+
+    /// <summary>A comment in doubt: the post's comments (newest pages first) with the same text by this account; a full list without it is "not found".</summary>
+    public override Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        ReconcileAsync($"{Platform}'s comments", async () =>
+        {
+            var token = RequireToken(request.Account);
+            var json = await GetAsync(Graph($"{Uri.EscapeDataString(request.ParentId)}/comments", ("fields", $"id,{CommentTextField}"), ("limit", "100")), token, cancellationToken);
+            foreach (var comment in json["data"] as JsonArray ?? [])
+            {
+                if (comment?[CommentTextField]?.ToString() == request.Part.Text && comment["id"]?.ToString() is { Length: > 0 } id)
+                {
+                    return ReconcileResult.Found(PublishOutcome.Success(id, null, Time.GetUtcNow()));
+                }
+            }
+
+            return json["paging"]?["next"] is null
+                ? ReconcileResult.NotFound
+                : ReconcileResult.Unknown("The post has more than 100 comments; the first comment was not among the first 100.");
+        });
+
     /// <summary>The account's token, or an auth failure when it has none.</summary>
     protected Secret RequireToken(Abstractions.Accounts.PublishingIdentity account) =>
         account.AccessToken ?? throw new PlatformException(new PlatformError(ErrorCategory.Auth, $"The {Platform} account has no access token: reconnect it."));

@@ -86,6 +86,13 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
             : ReconcileResult.Found(PublishOutcome.Success(received[0].ExternalId, received[0].Permalink, received[0].ReceivedAt));
     }
 
+    /// <summary>Sandbox posts take no options, so no thread replies or first comments either.</summary>
+    public Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(PublishOutcome.Failure(ErrorCategory.InvalidContent, "Sandbox posts take no thread replies or first comments."));
+
+    public Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(ReconcileResult.Unknown("Sandbox posts take no thread replies or first comments."));
+
     /// <summary>What every call does before it answers: waits the account's latency and reports its rate-limit budget.</summary>
     private async Task<SandboxBehaviour> RespondAsync(PublishingIdentity account, CancellationToken cancellationToken)
     {

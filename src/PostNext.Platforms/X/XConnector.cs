@@ -89,32 +89,57 @@ public sealed partial class XConnector(
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
         AttemptAsync(async irreversible =>
         {
-            var mediaIds = await UploadMediaAsync(request, cancellationToken);
+            var mediaIds = await UploadMediaAsync(request.Content.Media, request.Account, cancellationToken);
             if (mediaIds.Count > 0)
             {
                 await request.SaveCheckpointAsync(MediaIdsCheckpoint, string.Join(',', mediaIds));
             }
 
-            var body = new JsonObject();
-            if (!string.IsNullOrEmpty(request.Content.Text))
-            {
-                body["text"] = request.Content.Text;
-            }
-
-            if (mediaIds.Count > 0)
-            {
-                body["media"] = new JsonObject { ["media_ids"] = new JsonArray([.. mediaIds.Select(id => JsonValue.Create(id))]) };
-            }
-
             await request.SaveCheckpointAsync(CreateSentCheckpoint, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            using var message = new HttpRequestMessage(HttpMethod.Post, Api("2/tweets")) { Content = Json(body) };
-            irreversible.Reach();
-            using var response = await SendAsync(message, request.Account, cancellationToken);
-            var created = await ReadCreateAsync(response, cancellationToken);
-            var id = created?["data"]?["id"]?.GetValue<string>() ?? throw new PlatformException(new PlatformError(
-                ErrorCategory.UnknownOutcome, "X accepted the post but its answer carried no id.", null, (int)response.StatusCode));
-            return PublishOutcome.Success(id, Permalink(request.Account.Handle, id), Time.GetUtcNow());
+            return await CreateAsync(request.Content.Text, mediaIds, null, request.Account, irreversible, cancellationToken);
         });
+
+    /// <summary>A thread's part: a post in reply to the part before it (<c>reply.in_reply_to_tweet_id</c>), with its own media.</summary>
+    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        AttemptAsync(async irreversible =>
+        {
+            if (request.Part.Kind != FollowUpKind.Reply)
+            {
+                return PublishOutcome.Failure(ErrorCategory.InvalidContent, "X takes a thread (replies), not a first comment.");
+            }
+
+            var mediaIds = await UploadMediaAsync(request.Part.Media, request.Account, cancellationToken);
+            return await CreateAsync(request.Part.Text, mediaIds, request.ParentId, request.Account, irreversible, cancellationToken);
+        });
+
+    /// <summary>POST /2/tweets: the irreversible step.</summary>
+    private async Task<PublishOutcome> CreateAsync(
+        string text, IReadOnlyList<string> mediaIds, string? inReplyTo, PublishingIdentity account, IrreversibleMarker irreversible, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject();
+        if (!string.IsNullOrEmpty(text))
+        {
+            body["text"] = text;
+        }
+
+        if (mediaIds.Count > 0)
+        {
+            body["media"] = new JsonObject { ["media_ids"] = new JsonArray([.. mediaIds.Select(id => JsonValue.Create(id))]) };
+        }
+
+        if (inReplyTo is not null)
+        {
+            body["reply"] = new JsonObject { ["in_reply_to_tweet_id"] = inReplyTo };
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, Api("2/tweets")) { Content = Json(body) };
+        irreversible.Reach();
+        using var response = await SendAsync(message, account, cancellationToken);
+        var created = await ReadCreateAsync(response, cancellationToken);
+        var id = created?["data"]?["id"]?.GetValue<string>() ?? throw new PlatformException(new PlatformError(
+            ErrorCategory.UnknownOutcome, "X accepted the post but its answer carried no id.", null, (int)response.StatusCode));
+        return PublishOutcome.Success(id, Permalink(account.Handle, id), Time.GetUtcNow());
+    }
 
     /// <summary>Documented as https://x.com/{username}/status/{id}; without a handle, X's handle-less form.</summary>
     public static string Permalink(string? handle, string id) => string.IsNullOrWhiteSpace(handle)

@@ -15,14 +15,14 @@ public sealed partial class XConnector
 {
     private Uri Upload(string relative) => new(Options.UploadBaseUrl ?? Options.ApiBaseUrl!, relative);
 
-    private async Task<IReadOnlyList<string>> UploadMediaAsync(PublishRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> UploadMediaAsync(IReadOnlyList<MediaItem> items, PublishingIdentity account, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        foreach (var item in request.Content.Media)
+        foreach (var item in items)
         {
             var file = await media.FetchAsync(item, cancellationToken);
             var type = ContentTypeOf(item, file.ContentType);
-            ids.Add(await UploadAsync(file.Bytes, type, Category(item.Type, type), request.Account, cancellationToken));
+            ids.Add(await UploadAsync(file.Bytes, type, Category(item.Type, type), account, cancellationToken));
         }
 
         return ids;

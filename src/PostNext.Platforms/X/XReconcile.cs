@@ -83,6 +83,48 @@ public sealed partial class XConnector
         return ReconcileResult.Unknown($"More than {MaxPages * 100} posts since the attempt; the post was not among them.");
     }
 
+    /// <summary>
+    /// A thread's reply in doubt: on the user's timeline, replies included, from when it was sent, a post that replies to
+    /// the part before it with the same text (or, without text, any reply to that part) is the one.
+    /// </summary>
+    public override Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        ReconcileAsync("X's timeline", async () =>
+        {
+            var query = "max_results=100&tweet.fields=created_at,attachments,note_tweet,referenced_tweets&exclude=retweets&start_time=" +
+                        Uri.EscapeDataString((request.SentAt - ClockSkew).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            var expected = Comparable(request.Part.Text);
+            string? next = null;
+            for (var page = 0; page < MaxPages; page++)
+            {
+                var json = await GetAsync(
+                    $"2/users/{Uri.EscapeDataString(request.Account.ExternalId)}/tweets?{query}" + (next is null ? "" : "&pagination_token=" + Uri.EscapeDataString(next)),
+                    request.Account, cancellationToken);
+                foreach (var tweet in json?["data"] as JsonArray ?? [])
+                {
+                    var repliesToParent = (tweet?["referenced_tweets"] as JsonArray ?? [])
+                        .Any(r => r?["type"]?.ToString() == "replied_to" && r["id"]?.ToString() == request.ParentId);
+                    var shown = Comparable(tweet?["note_tweet"]?["text"]?.ToString() ?? tweet?["text"]?.ToString() ?? "");
+                    if (repliesToParent && (expected.Length == 0 || expected == shown))
+                    {
+                        var id = tweet!["id"]!.GetValue<string>();
+                        var created = DateTimeOffset.TryParse(tweet["created_at"]?.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var c)
+                            ? c : Time.GetUtcNow();
+                        return ReconcileResult.Found(PublishOutcome.Success(id, Permalink(request.Account.Handle, id), created));
+                    }
+                }
+
+                next = json?["meta"]?["next_token"]?.ToString();
+                if (next is null)
+                {
+                    return Time.GetUtcNow() < request.SentAt + TimelineVisibilityGrace
+                        ? ReconcileResult.Unknown($"The reply is not on the timeline yet, but X may take up to {TimelineVisibilityGrace.TotalMinutes:0} minutes to show it.")
+                        : ReconcileResult.NotFound;
+                }
+            }
+
+            return ReconcileResult.Unknown($"More than {MaxPages * 100} posts since the reply was sent; it was not among them.");
+        });
+
     private static bool IsTheAttempt(JsonNode tweet, string text, IReadOnlyCollection<string> mediaIds)
     {
         if (mediaIds.Count > 0)

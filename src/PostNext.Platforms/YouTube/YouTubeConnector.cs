@@ -214,6 +214,64 @@ public sealed partial class YouTubeConnector(
         };
     }
 
+    /// <summary>
+    /// The first comment: <c>POST commentThreads?part=snippet</c> with <c>snippet.videoId</c> and the text in
+    /// <c>snippet.topLevelComment.snippet.textOriginal</c> (Data API "CommentThreads: insert").
+    /// </summary>
+    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        AttemptAsync(async irreversible =>
+        {
+            var body = new JsonObject
+            {
+                ["snippet"] = new JsonObject
+                {
+                    ["videoId"] = request.ParentId,
+                    ["topLevelComment"] = new JsonObject { ["snippet"] = new JsonObject { ["textOriginal"] = request.Part.Text } },
+                },
+            };
+            using var message = new HttpRequestMessage(HttpMethod.Post, Api("commentThreads?part=snippet"))
+            {
+                Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+            };
+            irreversible.Reach();
+            using var response = await SendAsync(message, request.Account, cancellationToken);
+            JsonNode? created;
+            try
+            {
+                created = await ReadOrThrowAsync(response, cancellationToken);
+            }
+            catch (PlatformException ex) when (ex.Error is { Category: ErrorCategory.Transient, HttpStatus: >= 500 and not 503 })
+            {
+                throw new PlatformException(ex.Error with { Category = ErrorCategory.UnknownOutcome });
+            }
+
+            var id = created?["id"]?.ToString();
+            return string.IsNullOrEmpty(id)
+                ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, "YouTube accepted the comment but its answer carried no id.")
+                : PublishOutcome.Success(id, $"https://www.youtube.com/watch?v={Uri.EscapeDataString(request.ParentId)}&lc={Uri.EscapeDataString(id)}", Time.GetUtcNow());
+        });
+
+    /// <summary>A comment in doubt: the video's comment threads (<c>commentThreads?videoId=…</c>) with the same text.</summary>
+    public override Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
+        ReconcileAsync("YouTube's comment threads", async () =>
+        {
+            var json = await GetAsync(
+                Api($"commentThreads?part=snippet&videoId={Uri.EscapeDataString(request.ParentId)}&maxResults=100&order=time&textFormat=plainText"),
+                request.Account.AccessToken, cancellationToken);
+            foreach (var thread in json["items"] as JsonArray ?? [])
+            {
+                var snippet = thread?["snippet"]?["topLevelComment"]?["snippet"];
+                if ((snippet?["textOriginal"] ?? snippet?["textDisplay"])?.ToString() == request.Part.Text && thread!["id"]?.ToString() is { Length: > 0 } id)
+                {
+                    return ReconcileResult.Found(PublishOutcome.Success(id, null, Time.GetUtcNow()));
+                }
+            }
+
+            return json["nextPageToken"] is null
+                ? ReconcileResult.NotFound
+                : ReconcileResult.Unknown("The video has more than 100 comment threads; the first comment was not among the newest 100.");
+        });
+
     /// <summary>A GET of the Data API with a bearer token, classified on failure.</summary>
     private async Task<JsonObject> GetAsync(Uri url, Secret? token, CancellationToken cancellationToken)
     {

@@ -108,6 +108,18 @@ public sealed class ConnectorsApi(HttpClient http)
         }
     }
 
+    /// <summary>A refused request stored nothing: no calendar entry, no post.</summary>
+    public async Task AssertNothingStoredAsync(string ws, string key)
+    {
+        var from = DateTimeOffset.UtcNow.AddDays(-1).ToString("O");
+        var to = DateTimeOffset.UtcNow.AddDays(30).ToString("O");
+        var calendar = await ApiHost.JsonAsync(
+            await SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/calendar?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}", key), HttpStatusCode.OK);
+        Assert.Empty(calendar["entries"]!.AsArray());
+        var posts = await ApiHost.JsonAsync(await SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts", key), HttpStatusCode.OK);
+        Assert.Empty(posts["posts"]!.AsArray());
+    }
+
     public static JsonObject Target(JsonObject post, string accountId) =>
         post["targets"]!.AsArray().Single(t => t!["accountId"]!.GetValue<string>() == accountId)!.AsObject();
 

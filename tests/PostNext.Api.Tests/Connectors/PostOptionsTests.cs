@@ -48,7 +48,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
 
         var violation = Assert.Single(await ViolationsAsync(refused))!;
         Assert.Equal(("option_required", "options.tiktok.privacyLevel", tikTok), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>(), violation["accountId"]!.GetValue<string>()));
-        await AssertNothingStoredAsync(ws, key);
+        await host.Api.AssertNothingStoredAsync(ws, key);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
             Assert.Equal(("option_not_offered", "options.tiktok.privacyLevel"), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>()));
             Assert.Contains("may post SELF_ONLY only", violation["message"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Equal(before + 1, host.TikTok.Calls("POST", "/v2/post/publish/creator_info/query/").Count);
-            await AssertNothingStoredAsync(ws, key);
+            await host.Api.AssertNothingStoredAsync(ws, key);
 
             // The same request key with a level on offer is accepted: the refused request stored nothing under it.
             var accepted = await CreateAsync(ws, key, TikTokPost(tikTok, new { privacyLevel = "SELF_ONLY" }), "public");
@@ -113,7 +113,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
                 "targets[1].options.youtube.tags", "targets[1].options.youtube.thumbnailUrl", "targets[1].options.youtube.title",
             },
             errors.Select(e => e.Key).Order(StringComparer.Ordinal));
-        await AssertNothingStoredAsync(ws, key);
+        await host.Api.AssertNothingStoredAsync(ws, key);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
                 "targets[1].options.instagram.type", "targets[2].options.linkedin.visibility",
             },
             errors.Select(e => e.Key).Order(StringComparer.Ordinal));
-        await AssertNothingStoredAsync(ws, key);
+        await host.Api.AssertNothingStoredAsync(ws, key);
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
 
         var violation = Assert.Single(await ViolationsAsync(refused))!;
         Assert.Equal(("option_conflict", "options.linkedin.visibility"), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>()));
-        await AssertNothingStoredAsync(ws, key);
+        await host.Api.AssertNothingStoredAsync(ws, key);
     }
 
     [Fact]
@@ -221,15 +221,6 @@ public sealed class PostOptionsTests(ConnectorsHost host)
         var problem = await ApiHost.JsonAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         return problem["violations"]!.AsArray();
-    }
-
-    private async Task AssertNothingStoredAsync(string ws, string key)
-    {
-        var from = DateTimeOffset.UtcNow.AddDays(-1).ToString("O");
-        var to = DateTimeOffset.UtcNow.AddDays(30).ToString("O");
-        var calendar = await ApiHost.JsonAsync(
-            await host.Api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/calendar?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}", key), HttpStatusCode.OK);
-        Assert.Empty(calendar["entries"]!.AsArray());
     }
 
     private static void AssertJson(string expected, string actual) =>

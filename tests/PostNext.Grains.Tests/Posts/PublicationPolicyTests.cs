@@ -178,4 +178,57 @@ public sealed class PublicationPolicyTests
         Assert.Equal(Now.AddSeconds(5), PublicationPolicy.WakeAt(State(PublicationStatus.Unconfirmed, s => s.ReconcileAt = Now.AddSeconds(5))));
         Assert.Null(PublicationPolicy.WakeAt(State(PublicationStatus.Published)));
     }
+
+    /// <summary>A post whose first part is out (checkpointed), with a thread reply after it.</summary>
+    private static PublicationState ChainStarted(PublicationStatus status) => State(status, s =>
+    {
+        s.Platform = "x";
+        s.Content = new PostContent("1/2", [], Options: new PostOptions(X: new XPostOptions([new ThreadPart("2/2")])));
+        s.Checkpoints[ChainCheckpoints.Key(0)] = ChainCheckpoints.Sent(PublishOutcome.Success("111", "https://x.com/a/status/111", Now));
+    });
+
+    [Fact]
+    public void A_final_failure_after_the_post_is_out_publishes_it_instead_and_before_it_fails()
+    {
+        var chain = ChainStarted(PublicationStatus.Publishing);
+        var settled = PublicationPolicy.Settle(chain, new Transition.Fail(ErrorCategory.InvalidContent, "Thread part 2: refused"));
+        Assert.Equal(new Transition.Publish(PublishOutcome.Success("111", "https://x.com/a/status/111", Now)), settled);
+
+        var fail = new Transition.Fail(ErrorCategory.InvalidContent, "refused");
+        Assert.Same(fail, PublicationPolicy.Settle(State(PublicationStatus.Publishing), fail));
+        var retry = new Transition.Defer(Now, "again");
+        Assert.Same(retry, PublicationPolicy.Settle(chain, retry));
+    }
+
+    [Fact]
+    public void A_partial_chain_resumes_at_once_while_attempts_remain_and_then_gives_up_publishing_what_is_out()
+    {
+        var chain = ChainStarted(PublicationStatus.Unconfirmed);
+        Assert.IsType<Transition.Defer>(PublicationPolicy.OnReconcile(chain, new ReconcileReport(ReconcileFinding.Partial, null, "resume"), Now, Options));
+
+        chain.Attempts = Options.MaxAttempts;
+        var spent = PublicationPolicy.OnReconcile(chain, new ReconcileReport(ReconcileFinding.Partial, null, "resume"), Now, Options);
+        Assert.IsType<Transition.Fail>(spent);
+        Assert.IsType<Transition.Publish>(PublicationPolicy.Settle(chain, spent));
+    }
+
+    [Fact]
+    public void A_publication_whose_post_is_out_can_no_longer_be_edited_moved_or_canceled_even_while_deferred()
+    {
+        Assert.True(PublicationPolicy.IsChangeable(State(PublicationStatus.Deferred)));
+        Assert.False(PublicationPolicy.IsChangeable(ChainStarted(PublicationStatus.Deferred)));
+    }
+
+    [Fact]
+    public void The_chain_view_shows_each_part_and_what_became_of_it()
+    {
+        var chain = ChainStarted(PublicationStatus.Published);
+        Assert.Equal(["published", "not_sent"], ChainCheckpoints.View("x", chain.Content, chain.Checkpoints, PublicationStatus.Published, "111", null)!.Select(p => p.Status));
+
+        chain.Checkpoints[ChainCheckpoints.Key(1)] = ChainCheckpoints.Sending("a2", Now);
+        Assert.Equal(["published", "publishing"], ChainCheckpoints.View("x", chain.Content, chain.Checkpoints, PublicationStatus.Unconfirmed, null, null)!.Select(p => p.Status));
+        var doubt = ChainCheckpoints.View("x", chain.Content, chain.Checkpoints, PublicationStatus.Published, "111", null)!;
+        Assert.Equal(["published", "unconfirmed"], doubt.Select(p => p.Status));
+        Assert.Null(ChainCheckpoints.View("x", new PostContent("no thread", []), chain.Checkpoints, PublicationStatus.Published, "111", null));
+    }
 }

@@ -500,6 +500,44 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
         Assert.Equal(("DELETE", "/v25.0/me/permissions", "Bearer " + userToken), (request.Method, request.Path, request.Header("Authorization")));
     }
 
+
+    [Fact]
+    public async Task A_first_comment_is_one_form_POST_to_the_posts_comments_edge_and_reconciliation_finds_it_by_its_text()
+    {
+        var connector = Connector();
+        var post = await connector.PublishAsync(Request(new PostContent("Fresh bread", [])), default);
+        var comment = new FollowUp(1, FollowUpKind.Comment, "Order at bakery.example", []);
+
+        var outcome = await connector.PublishFollowUpAsync(new FollowUpRequest(Identity(), comment, post.ExternalId!, DateTimeOffset.UtcNow), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var sent = Assert.Single(_fake.Server.Requests, r => r.Method == "POST" && r.Path.EndsWith("/comments", StringComparison.Ordinal));
+        Assert.Equal($"/v25.0/{post.ExternalId}/comments", sent.Path);
+        Assert.Equal("Bearer " + _fake.PageToken, sent.Header("Authorization"));
+        Assert.Equal(new Dictionary<string, string> { ["message"] = "Order at bakery.example" }, PostNext.Platforms.Tests.Common.ContractHelpers.Form(sent));
+        var stored = Assert.Single(_fake.CommentEdge.On(post.ExternalId!));
+        Assert.Equal((stored.Id, "Order at bakery.example"), (outcome.ExternalId, stored.Text));
+
+        var found = await connector.FindFollowUpAsync(new FollowUpRequest(Identity(), comment, post.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal((ReconcileState.Found, stored.Id), (found.State, found.Publication?.ExternalId));
+        var missing = await connector.FindFollowUpAsync(new FollowUpRequest(Identity(), comment with { Text = "Never sent" }, post.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal(ReconcileState.NotFound, missing.State);
+    }
+
+    [Fact]
+    public async Task A_first_comment_Facebook_refuses_is_invalid_content_and_creates_nothing()
+    {
+        var connector = Connector();
+        var post = await connector.PublishAsync(Request(new PostContent("Fresh bread", [])), default);
+        _fake.CommentEdge.RefuseNext = (400, "(#100) Invalid parameter", 100);
+
+        var outcome = await connector.PublishFollowUpAsync(
+            new FollowUpRequest(Identity(), new FollowUp(1, FollowUpKind.Comment, "Refused", []), post.ExternalId!, DateTimeOffset.UtcNow), default);
+
+        Assert.Equal(ErrorCategory.InvalidContent, outcome.ErrorCategory);
+        Assert.Empty(_fake.CommentEdge.All);
+    }
+
     private FacebookConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) =>
         ConnectorHarness.Create<FacebookConnector>(
             PlatformIds.Facebook, FacebookConnector.Defaults, _fake.Server,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PostNext.Platforms.Tests.Common;
+using PostNext.Platforms.Tests.Meta;
 using PostNext.Testing;
 using static PostNext.Platforms.Tests.Meta.MetaFake;
 
@@ -102,11 +103,17 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     public void CreateVideoThenHang() => Server.Fail("POST", $"/{Version}/{PageId}/videos", EffectThenHang(async context =>
         CreateVideo(PageId, await JsonBodyAsync(context) ?? [])));
 
+    /// <summary>Comments on the Page's posts and videos.</summary>
+    public FakeGraphComments CommentEdge => _comments ??= new FakeGraphComments("message", c => RequireToken(c, _pageTokens.ContainsKey), id => _posts.ContainsKey(id) || _videos.ContainsKey(id));
+
+    private FakeGraphComments? _comments;
+
     private void Map(IEndpointRouteBuilder app)
     {
         // The Login dialog, for browser tests: the person agrees at once and is sent back with a code and the state.
         app.MapGet("/{version}/dialog/oauth", (string redirect_uri, string state) =>
             Results.Redirect($"{redirect_uri}?code={IssueCode(new Uri(redirect_uri))}&state={Uri.EscapeDataString(state)}"));
+        CommentEdge.Map(app);
         app.MapGet("/{version}/oauth/access_token", Token);
         app.MapGet("/{version}/me/accounts", Accounts);
         app.MapGet("/{version}/me", Me);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PostNext.Platforms.Tests.Common;
+using PostNext.Platforms.Tests.Meta;
 using PostNext.Testing;
 using static PostNext.Platforms.Tests.Meta.MetaFake;
 
@@ -85,8 +86,14 @@ public sealed class FakeInstagramApi : IAsyncDisposable
         return Task.CompletedTask;
     }));
 
+    /// <summary>Comments on the account's published media.</summary>
+    public FakeGraphComments CommentEdge => _comments ??= new FakeGraphComments("text", c => Authorized(c), _media.ContainsKey);
+
+    private FakeGraphComments? _comments;
+
     private void Map(IEndpointRouteBuilder app)
     {
+        CommentEdge.Map(app);
         app.MapPost("/oauth/access_token", (Func<HttpContext, Task<IResult>>)ExchangeCode);
         app.MapGet("/access_token", LongLived);
         app.MapGet("/refresh_access_token", Refresh);

@@ -508,6 +508,30 @@ public sealed class InstagramConnectorTests : IAsyncLifetime
         Assert.Empty(_fake.Server.Requests);
     }
 
+
+    [Fact]
+    public async Task A_first_comment_is_one_form_POST_to_the_medias_comments_edge_and_reconciliation_finds_it_by_its_text()
+    {
+        var connector = Connector();
+        var post = await connector.PublishAsync(Request(Image("Morning bake", "https://cdn.test/bread.jpg")), default);
+        var comment = new FollowUp(1, FollowUpKind.Comment, "#sourdough #bakery", []);
+
+        var outcome = await connector.PublishFollowUpAsync(new FollowUpRequest(Identity(), comment, post.ExternalId!, DateTimeOffset.UtcNow), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var sent = Assert.Single(_fake.Server.Requests, r => r.Method == "POST" && r.Path.EndsWith("/comments", StringComparison.Ordinal));
+        Assert.Equal($"/v25.0/{post.ExternalId}/comments", sent.Path);
+        Assert.Equal("Bearer " + _fake.Token, sent.Header("Authorization"));
+        Assert.Equal(new Dictionary<string, string> { ["message"] = "#sourdough #bakery" }, Form(sent));
+        var stored = Assert.Single(_fake.CommentEdge.On(post.ExternalId!));
+        Assert.Equal(stored.Id, outcome.ExternalId);
+
+        var found = await connector.FindFollowUpAsync(new FollowUpRequest(Identity(), comment, post.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal((ReconcileState.Found, stored.Id), (found.State, found.Publication?.ExternalId));
+        var missing = await connector.FindFollowUpAsync(new FollowUpRequest(Identity(), comment with { Text = "Never sent" }, post.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal(ReconcileState.NotFound, missing.State);
+    }
+
     private InstagramConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) =>
         ConnectorHarness.Create<InstagramConnector>(
             PlatformIds.Instagram, InstagramConnector.Defaults, _fake.Server,

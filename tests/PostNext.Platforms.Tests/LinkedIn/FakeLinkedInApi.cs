@@ -153,6 +153,8 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         app.MapPost("/oauth/v2/revoke", Handle(RevokeAsync, rest: false, bearer: false));
         app.MapGet("/v2/userinfo", Handle(UserInfo, rest: false));
         app.MapPost("/rest/posts", Handle(CreatePostAsync));
+        app.MapPost("/rest/socialActions/{urn}/comments", Handle(CreateCommentAsync));
+        app.MapGet("/rest/socialActions/{urn}/comments", Handle(ListComments));
         app.MapGet("/rest/posts", Handle(FindPosts));
         app.MapPost("/rest/images", Handle(InitializeImageAsync));
         app.MapPut("/dms-uploads/image/{id}", Handle(UploadImageAsync, rest: false));
@@ -270,6 +272,69 @@ public sealed partial class FakeLinkedInApi : IAsyncDisposable
         ["given_name"] = "Ada",
         ["family_name"] = "Lovelace",
     });
+
+    /// <summary>Comments made through socialActions, oldest first.</summary>
+    public List<FakeLinkedInComment> Comments { get; } = [];
+
+    /// <summary>When set, the next comment is refused with this status and message and nothing is created.</summary>
+    public (int Status, string Message)? RefuseNextComment { get; set; }
+
+    /// <summary>
+    /// <c>POST /rest/socialActions/{post urn}/comments</c> (Community Management API "Comments"): the actor must be the
+    /// caller (member or organization), the object the post of the path, <c>message.text</c> non-empty; answers 201 with
+    /// the comment and its URN in <c>x-restli-id</c>.
+    /// </summary>
+    private async Task<Reply> CreateCommentAsync(HttpContext context)
+    {
+        var target = (string)context.Request.RouteValues["urn"]!;
+        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        var actor = body["actor"]?.ToString();
+        var text = body["message"]?["text"]?.ToString();
+        lock (_gate)
+        {
+            if (actor is not (MemberUrn or OrganizationUrn))
+            {
+                return Error(403, "ACCESS_DENIED", $"Not enough permissions to comment as {actor}");
+            }
+
+            if (body["object"]?.ToString() != target || Posts.All(p => p.Urn != target))
+            {
+                return Invalid("INVALID_VALUE", $"ERROR :: /object :: {body["object"]} is not the post {target}", "/object");
+            }
+
+            if (string.IsNullOrEmpty(text))
+            {
+                return Invalid("MISSING_FIELD", "Field /message/text is required", "/message/text");
+            }
+
+            if (RefuseNextComment is { } refusal)
+            {
+                RefuseNextComment = null;
+                return Error(refusal.Status, "ACCESS_DENIED", refusal.Message);
+            }
+
+            var id = (7_000_000 + Comments.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var comment = new FakeLinkedInComment($"urn:li:comment:({target},{id})", id, target, actor, text);
+            Comments.Add(comment);
+            return new Reply(201, Render(comment), ("x-restli-id", comment.Urn));
+        }
+    }
+
+    private Reply ListComments(HttpContext context)
+    {
+        var target = (string)context.Request.RouteValues["urn"]!;
+        lock (_gate)
+        {
+            var on = Comments.Where(c => c.Object == target).Select(Render).ToList();
+            return Ok(new JsonObject { ["paging"] = Paging(on.Count), ["elements"] = new JsonArray([.. on]) });
+        }
+    }
+
+    private static JsonObject Render(FakeLinkedInComment comment) => new()
+    {
+        ["id"] = comment.Id, ["commentUrn"] = comment.Urn, ["actor"] = comment.Actor, ["object"] = comment.Object,
+        ["message"] = new JsonObject { ["text"] = comment.Text },
+    };
 
     private async Task<Reply> CreatePostAsync(HttpContext context)
     {
@@ -734,6 +799,8 @@ public enum TokenState
     Expired,
     Revoked,
 }
+
+public sealed record FakeLinkedInComment(string Urn, string Id, string Object, string Actor, string Text);
 
 public sealed record FakeLinkedInPost(string Urn, string Author, string Commentary, DateTimeOffset CreatedAt, IReadOnlyList<string> Media)
 {

@@ -265,4 +265,29 @@ public sealed class LinkedInConnectorTests : IAsyncLifetime
         Assert.Equal(ErrorCategory.Auth, result.Error!.Category);
         Assert.Equal(403, result.Error.HttpStatus);
     }
+
+    [Fact]
+    public async Task A_first_comment_is_one_POST_to_socialActions_comments_as_the_author_and_reconciliation_finds_it_by_its_text()
+    {
+        var post = await _li.Connector.PublishAsync(_li.Publish(new PostContent("Hiring engineers", [])), CancellationToken.None);
+        var comment = new FollowUp(1, FollowUpKind.Comment, "Apply at jobs.example", []);
+
+        var outcome = await _li.Connector.PublishFollowUpAsync(new FollowUpRequest(_li.Member, comment, post.ExternalId!, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var sent = Assert.Single(_li.Api.Server.Requests, r => r.Method == "POST" && r.Path.EndsWith("/comments", StringComparison.Ordinal));
+        Assert.Equal($"/rest/socialActions/{post.ExternalId}/comments", sent.Path); // sent URL-encoded: the fake refuses a raw URN
+        Assert.Equal("Bearer access-token-1", sent.Header("Authorization"));
+        Assert.Equal(LinkedInConnector.DefaultApiVersion, sent.Header("LinkedIn-Version"));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse($$$"""{"actor":"{{{FakeLinkedInApi.MemberUrn}}}","object":"{{{post.ExternalId}}}","message":{"text":"Apply at jobs.example"}}"""),
+            JsonNode.Parse(sent.Body)), sent.Body);
+        var stored = Assert.Single(_li.Api.Comments);
+        Assert.Equal(stored.Urn, outcome.ExternalId);
+
+        var found = await _li.Connector.FindFollowUpAsync(new FollowUpRequest(_li.Member, comment, post.ExternalId!, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(ReconcileState.Found, found.State);
+        var missing = await _li.Connector.FindFollowUpAsync(new FollowUpRequest(_li.Member, comment with { Text = "Never sent" }, post.ExternalId!, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(ReconcileState.NotFound, missing.State);
+    }
 }

@@ -64,6 +64,14 @@ public sealed partial class FakeXApi : IAsyncDisposable
     /// <summary>How long a new post stays off the author's timeline (X lists a post a while after creating it).</summary>
     public TimeSpan TimelineLag { get; set; }
 
+    /// <summary>The n-th POST /2/tweets (1-based, counted from the start) creates its post and then never answers.</summary>
+    public int? HangAtCreate { get; set; }
+
+    /// <summary>The n-th POST /2/tweets (1-based) answers 503 and creates nothing.</summary>
+    public int? UnavailableAtCreate { get; set; }
+
+    private int _creates;
+
     /// <summary>When set, every call answers 402: the app's pay-per-use credits are spent.</summary>
     public bool CreditsExhausted { get; set; }
 
@@ -250,7 +258,9 @@ public sealed partial class FakeXApi : IAsyncDisposable
         lock (_gate)
         {
             var visibleBefore = DateTimeOffset.UtcNow - TimelineLag;
-            matching = [.. Tweets.Where(t => (start is null || t.CreatedAt >= start) && t.CreatedAt <= visibleBefore).OrderByDescending(t => t.CreatedAt)];
+            var withoutReplies = query["exclude"].ToString().Split(',').Contains("replies");
+            matching = [.. Tweets.Where(t => (start is null || t.CreatedAt >= start) && t.CreatedAt <= visibleBefore && !(withoutReplies && t.InReplyTo is not null))
+                .OrderByDescending(t => t.CreatedAt)];
         }
 
         var offset = int.TryParse(query["pagination_token"], out var o) ? o : 0;
@@ -306,6 +316,11 @@ public sealed partial class FakeXApi : IAsyncDisposable
             json["created_at"] = tweet.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         }
 
+        if (fields.Contains("referenced_tweets") && tweet.InReplyTo is { } parent)
+        {
+            json["referenced_tweets"] = new JsonArray(new JsonObject { ["type"] = "replied_to", ["id"] = parent });
+        }
+
         if (fields.Contains("attachments") && tweet.MediaKeys.Count > 0)
         {
             json["attachments"] = new JsonObject { ["media_keys"] = new JsonArray([.. tweet.MediaKeys.Select(k => JsonValue.Create(k))]) };
@@ -336,8 +351,15 @@ public sealed partial class FakeXApi : IAsyncDisposable
             return Problem(415, "Unsupported Media Type", "Content-Type must be application/json.", "about:blank");
         }
 
+        var create = Interlocked.Increment(ref _creates);
+        if (create == UnavailableAtCreate)
+        {
+            return Problem(503, "Service Unavailable", "Service Unavailable", "about:blank");
+        }
+
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
         var text = body["text"]?.GetValue<string>();
+        var inReplyTo = body["reply"]?["in_reply_to_tweet_id"]?.GetValue<string>();
         var mediaIds = (body["media"]?["media_ids"] as JsonArray ?? []).Select(i => i!.GetValue<string>()).ToList();
         if (string.IsNullOrEmpty(text) && mediaIds.Count == 0)
         {
@@ -362,7 +384,19 @@ public sealed partial class FakeXApi : IAsyncDisposable
                 return Problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.", "about:blank");
             }
 
+            if (inReplyTo is not null && Tweets.All(t => t.Id != inReplyTo))
+            {
+                return InvalidRequest("The Tweet you are replying to has been deleted or is not visible to you.");
+            }
+
             var tweet = AddTweet(text ?? "", DateTimeOffset.UtcNow, [.. keys]);
+            tweet.InReplyTo = inReplyTo;
+            if (create == HangAtCreate)
+            {
+                // Created, and the answer never comes: the caller cannot know.
+                return new Reply(0, new JsonObject());
+            }
+
             return new Reply(201, new JsonObject
             {
                 ["data"] = new JsonObject { ["id"] = tweet.Id, ["text"] = tweet.Text, ["edit_history_tweet_ids"] = new JsonArray(tweet.Id) },
@@ -614,6 +648,12 @@ public sealed partial class FakeXApi : IAsyncDisposable
     private static RequestDelegate Handle(Func<HttpContext, Task<Reply>> handler) => async context =>
     {
         var reply = await handler(context);
+        if (reply.Status == 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(60), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         context.Response.StatusCode = reply.Status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(reply.Body.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
@@ -627,6 +667,9 @@ public sealed partial class FakeXApi : IAsyncDisposable
 
 public sealed record FakeTweet(string Id, string Text, DateTimeOffset CreatedAt, IReadOnlyList<string> MediaKeys)
 {
+    /// <summary>The post this one replies to (<c>reply.in_reply_to_tweet_id</c>), if any.</summary>
+    public string? InReplyTo { get; set; }
+
     public long Likes { get; set; }
 
     public long Replies { get; set; }

@@ -127,7 +127,80 @@ public sealed class FakeYouTubeApi : IAsyncDisposable
         app.MapPost("/upload/youtube/v3/videos", OpenSessionAsync);
         app.MapPut("/upload/youtube/v3/videos", PutAsync);
         app.MapPost("/upload/youtube/v3/thumbnails/set", SetThumbnailAsync);
+        app.MapPost("/youtube/v3/commentThreads", InsertCommentThreadAsync);
+        app.MapGet("/youtube/v3/commentThreads", ListCommentThreadsAsync);
     }
+
+    /// <summary>Top-level comments made with commentThreads.insert: (thread id, video id, text).</summary>
+    public ConcurrentQueue<(string Id, string VideoId, string Text)> CommentThreads { get; } = new();
+
+    /// <summary>When set, the next commentThreads.insert is refused with this status, reason and message, and nothing is created.</summary>
+    public (int Status, string Reason, string Message)? RefuseNextComment { get; set; }
+
+    /// <summary>commentThreads.insert (part=snippet): snippet.videoId of an existing video and snippet.topLevelComment.snippet.textOriginal.</summary>
+    private async Task InsertCommentThreadAsync(HttpContext context)
+    {
+        if (!await AuthorizedAsync(context))
+        {
+            return;
+        }
+
+        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        var videoId = body["snippet"]?["videoId"]?.ToString();
+        var text = body["snippet"]?["topLevelComment"]?["snippet"]?["textOriginal"]?.ToString();
+        if (context.Request.Query["part"] != "snippet" || string.IsNullOrEmpty(text))
+        {
+            await Error(context, 400, "invalidCommentMetadata", "The request metadata is invalid.");
+            return;
+        }
+
+        if (videoId is null || !Videos.ContainsKey(videoId))
+        {
+            await Error(context, 404, "videoNotFound", "The video identified by the videoId parameter could not be found.");
+            return;
+        }
+
+        if (RefuseNextComment is { } refusal)
+        {
+            RefuseNextComment = null;
+            await Error(context, refusal.Status, refusal.Reason, refusal.Message);
+            return;
+        }
+
+        var id = "Ugz" + Guid.NewGuid().ToString("N")[..16];
+        CommentThreads.Enqueue((id, videoId, text));
+        await context.Response.WriteAsJsonAsync(Thread(id, videoId, text));
+    }
+
+    private async Task ListCommentThreadsAsync(HttpContext context)
+    {
+        if (!await AuthorizedAsync(context))
+        {
+            return;
+        }
+
+        var videoId = context.Request.Query["videoId"].ToString();
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["kind"] = "youtube#commentThreadListResponse",
+            ["items"] = new JsonArray([.. CommentThreads.Where(t => t.VideoId == videoId).Reverse().Select(t => Thread(t.Id, t.VideoId, t.Text))]),
+        });
+    }
+
+    private static JsonObject Thread(string id, string videoId, string text) => new()
+    {
+        ["kind"] = "youtube#commentThread",
+        ["id"] = id,
+        ["snippet"] = new JsonObject
+        {
+            ["videoId"] = videoId,
+            ["topLevelComment"] = new JsonObject
+            {
+                ["kind"] = "youtube#comment", ["id"] = id,
+                ["snippet"] = new JsonObject { ["videoId"] = videoId, ["textDisplay"] = text, ["textOriginal"] = text },
+            },
+        },
+    };
 
     /// <summary>thumbnails.set: a JPEG or PNG of at most 2 MB for a video of this channel.</summary>
     private async Task SetThumbnailAsync(HttpContext context)

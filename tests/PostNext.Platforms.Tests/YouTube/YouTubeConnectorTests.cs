@@ -616,6 +616,40 @@ public sealed class YouTubeConnectorTests
 
     // ---- helpers ----
 
+
+    [Fact]
+    public async Task A_first_comment_is_commentThreads_insert_on_the_video_and_reconciliation_finds_it_by_its_text()
+    {
+        await using var fake = await FakeYouTubeApi.StartAsync();
+        var connector = fake.Connector();
+        var video = await connector.PublishAsync(Request(fake.Identity(), Video(fake, 1000)), default);
+        Assert.True(video.Succeeded, video.Message);
+        var comment = new FollowUp(1, FollowUpKind.Comment, "Chapters: 0:00 intro", []);
+
+        var outcome = await connector.PublishFollowUpAsync(new FollowUpRequest(fake.Identity(), comment, video.ExternalId!, DateTimeOffset.UtcNow), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        var sent = Assert.Single(fake.Calls("POST", "/youtube/v3/commentThreads"));
+        Assert.Equal("?part=snippet", sent.Query);
+        Assert.Equal($"Bearer {fake.AccessToken}", sent.Header("Authorization"));
+        var expected = new JsonObject
+        {
+            ["snippet"] = new JsonObject
+            {
+                ["videoId"] = video.ExternalId,
+                ["topLevelComment"] = new JsonObject { ["snippet"] = new JsonObject { ["textOriginal"] = "Chapters: 0:00 intro" } },
+            },
+        };
+        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(sent.Body)), sent.Body);
+        var stored = Assert.Single(fake.CommentThreads);
+        Assert.Equal((stored.Id, video.ExternalId), (outcome.ExternalId, stored.VideoId));
+
+        var found = await connector.FindFollowUpAsync(new FollowUpRequest(fake.Identity(), comment, video.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal((ReconcileState.Found, stored.Id), (found.State, found.Publication?.ExternalId));
+        var missing = await connector.FindFollowUpAsync(new FollowUpRequest(fake.Identity(), comment with { Text = "Never sent" }, video.ExternalId!, DateTimeOffset.UtcNow), default);
+        Assert.Equal(ReconcileState.NotFound, missing.State);
+    }
+
     private static PublishRequest Request(PublishingIdentity identity, PostContent content, IPublishJournal? journal = null, IReadOnlyDictionary<string, string>? checkpoints = null) =>
         new("post-1~acc-1", "attempt-1", identity, content, checkpoints, journal);
 

@@ -115,7 +115,7 @@ public sealed partial class AttemptRunner(
                 }
 
                 // The files are read again right before the call: the file behind a URL may have changed since the post was accepted.
-                if (await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
+                if (ChainCheckpoints.Post(ticket.Checkpoints) is null && await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
                 {
                     // Reported as the leased attempt's outcome (the grain counts it like any attempt under a lease): nothing reached
                     // the platform, and the category decides what follows (invalid content fails for good, a passing fetch error retries).
@@ -130,7 +130,7 @@ public sealed partial class AttemptRunner(
                 var observed = RateLimitObserver.Begin();
                 using var activity = StartCall("publish", key, run.AttemptId, accountId, platform);
                 var started = Stopwatch.GetTimestamp();
-                var outcome = await CallAsync(token => connector.PublishAsync(request, token), key).ConfigureAwait(false);
+                var outcome = await CallAsync(token => ChainPublisher.PublishAsync(connector, request, time, token), key).ConfigureAwait(false);
                 var result = outcome.Succeeded ? "success" : (outcome.ErrorCategory ?? ErrorCategory.Transient).TagValue();
                 RecordCall(activity, "publish", platform, result, started);
                 PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
@@ -167,11 +167,11 @@ public sealed partial class AttemptRunner(
             }
             else
             {
-                var request = new PublishRequest(key, run.AttemptId, account, content, checkpoints);
+                var request = new PublishRequest(key, run.AttemptId, account, content, checkpoints, new GrainJournal(grain, run.AttemptId));
                 using var activity = StartCall("reconcile", key, run.AttemptId, accountId, platform);
                 var started = Stopwatch.GetTimestamp();
                 report = await FindAsync(connector, request).ConfigureAwait(false);
-                var result = report.Finding switch { ReconcileFinding.Found => "found", ReconcileFinding.NotFound => "not_found", _ => "unknown" };
+                var result = report.Finding switch { ReconcileFinding.Found => "found", ReconcileFinding.NotFound => "not_found", ReconcileFinding.Partial => "partial", _ => "unknown" };
                 RecordCall(activity, "reconcile", platform, result, started);
                 PostNextTelemetry.ReconcileResults.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
             }
@@ -247,11 +247,12 @@ public sealed partial class AttemptRunner(
         using var timeout = new CancellationTokenSource(Options.PublishTimeout, time);
         try
         {
-            var result = await connector.FindPublicationAsync(request, timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
+            var result = await ChainPublisher.FindAsync(connector, request, timeout.Token).WaitAsync(Options.PublishTimeout + TimeSpan.FromSeconds(5), time).ConfigureAwait(false);
             return result.State switch
             {
                 ReconcileState.Found when result.Publication is not null => new ReconcileReport(ReconcileFinding.Found, result.Publication, null),
                 ReconcileState.NotFound => new ReconcileReport(ReconcileFinding.NotFound, null, null),
+                ReconcileState.Partial => new ReconcileReport(ReconcileFinding.Partial, null, result.Detail),
                 _ => new ReconcileReport(ReconcileFinding.Unknown, null, result.Detail ?? "the platform could not tell"),
             };
         }

@@ -153,6 +153,12 @@ public static class PublicationPolicy
             case ReconcileFinding.Found when report.Publication is { } publication:
                 return new Transition.Publish(publication);
 
+            case ReconcileFinding.Partial when s.Attempts < options.MaxAttempts:
+                return new Transition.Defer(now, $"The post is out and the rest of its chain is not: resuming. {report.Detail}");
+
+            case ReconcileFinding.Partial:
+                return new Transition.Fail(ErrorCategory.Transient, $"The rest of the post's chain was not sent after {s.Attempts} attempts. {report.Detail}");
+
             case ReconcileFinding.NotFound when s.Attempts < options.MaxAttempts:
                 return new Transition.Defer(now, $"The platform never received attempt {s.Attempts}; trying again.");
 
@@ -166,6 +172,16 @@ public static class PublicationPolicy
                     : new Transition.AskAgain(now + options.ReconcileDelay);
         }
     }
+
+    /// <summary>
+    /// A post that is out stays published whatever becomes of the rest of its chain (thread replies, first comment): a
+    /// final failure then publishes it, each part showing how it ended (see <see cref="ChainCheckpoints.View"/>).
+    /// </summary>
+    public static Transition Settle(PublicationState s, Transition transition) =>
+        transition is Transition.Fail && ChainCheckpoints.Post(s.Checkpoints) is { } post ? new Transition.Publish(post) : transition;
+
+    /// <summary>Still waiting for its time, with nothing of it out yet: it may be edited, moved or canceled.</summary>
+    public static bool IsChangeable(PublicationState s) => s.Status.IsPending() && ChainCheckpoints.Post(s.Checkpoints) is null;
 
     /// <summary>Where an auth failure leads once the forced token refresh is done.</summary>
     public static Transition AfterRefresh(bool connected, string message, DateTimeOffset now) =>
