@@ -40,11 +40,6 @@ public sealed partial class FacebookConnector
             finish["description"] = request.Content.Text;
         }
 
-        if (!string.IsNullOrWhiteSpace(request.Content.Title))
-        {
-            finish["title"] = request.Content.Title;
-        }
-
         await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
         var finished = await IrreversibleAsync(marker, () => PostJsonAsync(Graph($"{pageId}/video_reels"), finish, token, cancellationToken));
         if (!IsTrue(finished["success"]))
@@ -71,7 +66,7 @@ public sealed partial class FacebookConnector
     /// <summary>
     /// What a reel's checkpoints say: published (found), failed or never finished (not found: a retry carries on with the
     /// same video, or starts afresh after a failure), or finished and not published yet (unknown while it could still be
-    /// processing).
+    /// processing; past that, not found, and the retry's finish names the same video, so it cannot make a second reel).
     /// </summary>
     private async Task<ReconcileResult> ReelFromCheckpointAsync(PublishRequest request, string videoId, Secret token, CancellationToken cancellationToken)
     {
