@@ -67,4 +67,14 @@ public sealed class OpenApiTests(ApiHost api)
         Assert.Equal(["accounts", "candidates", "chooseBy", "platform", "state"],
             schemas["ConnectChoiceResponse"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task The_facebook_post_types_the_api_accepts_are_the_ones_documented()
+    {
+        var schemas = JsonNode.Parse(await api.Http.GetStringAsync("openapi/v1.json"))!["components"]!["schemas"]!;
+        var described = schemas["FacebookOptionsDto"]!["properties"]!["type"]!["description"]!.GetValue<string>();
+
+        Assert.Equal(["feed", "reel", "story"], PostNext.Abstractions.Posts.FacebookPostOptions.Supported);
+        Assert.All(PostNext.Abstractions.Posts.FacebookPostOptions.Supported, type => Assert.Contains(type, described, StringComparison.Ordinal));
+    }
 }

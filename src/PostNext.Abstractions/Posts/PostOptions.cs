@@ -107,13 +107,13 @@ public sealed record InstagramPostOptions(
 }
 
 /// <summary>
-/// Facebook Page: what the post becomes. The Graph API also makes Page reels (one video) and stories (one photo or
-/// video); the connector publishes feed posts only so far, so only <see cref="PostTypes.Feed"/> is accepted.
+/// Facebook Page: what the post becomes: a feed post (the default), a reel (exactly one video, its text the reel's
+/// description) or a story (exactly one photo or video; Page stories carry no text, so the text is not shown).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.FacebookPostOptions")]
 public sealed record FacebookPostOptions([property: Id(0)] string? Type = null, [property: Id(1)] string? FirstComment = null)
 {
-    public static readonly IReadOnlyList<string> Supported = [PostTypes.Feed];
+    public static readonly IReadOnlyList<string> Supported = [PostTypes.Feed, PostTypes.Reel, PostTypes.Story];
 }
 
 /// <summary>LinkedIn: who sees the post. <c>PUBLIC</c> (the default), <c>CONNECTIONS</c> (members only) or <c>LOGGED_IN</c>.</summary>

@@ -128,9 +128,9 @@ public sealed record InstagramOptionsDto(
 
 /// <summary>Facebook Page: what the post becomes.</summary>
 public sealed record FacebookOptionsDto(
-    [property: Description("feed (the default and, so far, the only type PostNext publishes to a Page).")]
+    [property: Description("feed (default), reel (one 9:16 video, 3–90 s; the text is its description) or story (one image or video ≤60 s; the text is not shown).")]
     string? Type = null,
-    [property: Description("A first comment posted under the post once it is published (8,000 characters at most). Its failure leaves the post published.")]
+    [property: Description("A first comment posted under the post once it is published (8,000 characters at most; not on stories). Its failure leaves the post published.")]
     string? FirstComment = null);
 
 /// <summary>LinkedIn: who sees the post.</summary>

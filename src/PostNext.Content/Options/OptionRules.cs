@@ -43,6 +43,11 @@ public static class OptionRules
                     yield return mismatch;
                 }
 
+                if (options.Facebook.FirstComment is not null && type == PostTypes.Story)
+                {
+                    yield return new(OptionConflict, "options.facebook.firstComment", "Facebook Page stories take no comments.");
+                }
+
                 break;
         }
     }

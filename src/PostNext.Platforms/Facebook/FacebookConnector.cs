@@ -16,7 +16,8 @@ namespace PostNext.Platforms.Facebook;
 /// each chosen Page is one account: its id is the Page id, its access token the Page token (no expiry), and its
 /// refresh token the long-lived user token, kept to re-derive the Page token and to revoke. Text goes to
 /// <c>/{page}/feed</c>; photos are uploaded unpublished to <c>/{page}/photos</c> and attached to one feed post; a video
-/// goes to <c>/{page}/videos</c> by <c>file_url</c>.
+/// goes to <c>/{page}/videos</c> by <c>file_url</c>. A reel (<see cref="PostTypes.Reel"/>) or a story
+/// (<see cref="PostTypes.Story"/>) chosen in the target's options goes its own way (FacebookReels.cs, FacebookStories.cs).
 /// </summary>
 public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IOptionsMonitor<PlatformOptions> options, TimeProvider time)
     : MetaGraphConnector(httpClients, options, time)
@@ -125,9 +126,20 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         var token = RequireToken(request.Account);
 
         // An earlier attempt created it: report that post, never create a second one.
-        if (await FromCheckpointsAsync(request, token, cancellationToken) is { State: ReconcileState.Found, Publication: { } earlier })
+        var known = await FromCheckpointsAsync(request, token, cancellationToken);
+        if (known is { State: ReconcileState.Found, Publication: { } earlier })
         {
             return earlier;
+        }
+
+        switch (request.Options.Facebook?.Type)
+        {
+            case PostTypes.Reel or PostTypes.Story when known is { State: ReconcileState.Unknown }:
+                return PublishOutcome.Failure(ErrorCategory.UnknownOutcome, known.Detail ?? "Facebook: an earlier attempt's outcome is not known yet.");
+            case PostTypes.Reel:
+                return await PublishReelAsync(request, token, marker, cancellationToken);
+            case PostTypes.Story:
+                return await PublishStoryAsync(request, token, marker, cancellationToken);
         }
 
         var media = request.Content.Media;

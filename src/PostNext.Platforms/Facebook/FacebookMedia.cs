@@ -70,20 +70,8 @@ public sealed partial class FacebookConnector
             : PublishOutcome.Success(videoId, Absolute(Text(created["permalink_url"])) ?? state.Permalink ?? VideoPermalink(pageId, videoId), Time.GetUtcNow());
     }
 
-    private async Task<VideoState> WaitForVideoAsync(string videoId, Secret token, CancellationToken cancellationToken)
-    {
-        var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
-        while (true)
-        {
-            var state = await VideoStateAsync(videoId, token, cancellationToken);
-            if (state.Ready || state.Failed || Time.GetUtcNow() >= deadline)
-            {
-                return state;
-            }
-
-            await PollDelayAsync(cancellationToken);
-        }
-    }
+    private Task<VideoState> WaitForVideoAsync(string videoId, Secret token, CancellationToken cancellationToken) =>
+        PollUntilSettledAsync(() => VideoStateAsync(videoId, token, cancellationToken), s => s.Ready || s.Failed, cancellationToken);
 
     /// <summary><c>GET /{video-id}?fields=status,…</c>: <c>status.video_status</c> is ready, processing, error or expired.</summary>
     private async Task<VideoState> VideoStateAsync(string videoId, Secret token, CancellationToken cancellationToken)

@@ -9,14 +9,18 @@ namespace PostNext.Platforms.Facebook;
 /// <summary>
 /// Post counts (<c>shares</c>, <c>comments.summary</c>, <c>reactions.summary</c>), impressions from post insights
 /// (<c>post_media_view</c>, which replaced the retired <c>post_impressions</c>; <c>post_total_media_view_unique</c> is reach,
-/// unique viewers, and is not impressions), video views from <c>video_insights</c>, and the Page's followers.
+/// unique viewers, and is not impressions), video views from <c>video_insights</c> (a reel's plays), and the Page's
+/// followers. Page stories have no insights: their metrics are not available.
 /// </summary>
 public sealed partial class FacebookConnector
 {
     private const string CountFields = "comments.summary(true).limit(0),reactions.summary(true).limit(0)";
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
-        ReadMetricsAsync(async () =>
+        request.Content.Options?.Facebook?.Type == PostTypes.Story
+            ? Task.FromResult(MetricsResult<PostMetrics>.Failed(new PlatformError(ErrorCategory.InvalidContent,
+                "Facebook: Page stories have no insights in the Graph API, so their metrics are not available.")))
+            : ReadMetricsAsync(async () =>
         {
             var token = RequireToken(request.Account);
             var id = request.ExternalId;
@@ -25,7 +29,9 @@ public sealed partial class FacebookConnector
             var isPost = id.Contains('_', StringComparison.Ordinal);
             var counts = await GetAsync(Graph(id, ("fields", isPost ? "shares," + CountFields : CountFields)), token, cancellationToken);
             var impressions = isPost ? await InsightAsync(Graph($"{id}/insights", ("metric", "post_media_view")), token, cancellationToken) : null;
-            var views = isPost ? null : await InsightAsync(Graph($"{id}/video_insights", ("metric", "total_video_views")), token, cancellationToken);
+            // A reel's plays are fb_reels_total_plays in its video insights ("Introducing Reels Metrics API", Meta blog 2022-12-15).
+            var viewsMetric = request.Content.Options?.Facebook?.Type == PostTypes.Reel ? "fb_reels_total_plays" : "total_video_views";
+            var views = isPost ? null : await InsightAsync(Graph($"{id}/video_insights", ("metric", viewsMetric)), token, cancellationToken);
             return new PostMetrics(
                 Likes: Count(counts["reactions"]?["summary"]?["total_count"]),
                 Comments: Count(counts["comments"]?["summary"]?["total_count"]),

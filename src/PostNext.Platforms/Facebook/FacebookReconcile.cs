@@ -8,7 +8,8 @@ namespace PostNext.Platforms.Facebook;
 
 /// <summary>
 /// Reconciliation: the created post or video from the checkpoints, else the Page's posts (or videos) since the create
-/// was sent, matched on their text; nothing sent means certainly not found.
+/// was sent, matched on their text; nothing sent means certainly not found. Reels ask about their checkpointed video
+/// and stories look for their checkpointed media among the Page's stories.
 /// </summary>
 public sealed partial class FacebookConnector
 {
@@ -35,6 +36,14 @@ public sealed partial class FacebookConnector
 
     private async Task<ReconcileResult?> FromCheckpointsAsync(PublishRequest request, Secret token, CancellationToken cancellationToken)
     {
+        switch (request.Options.Facebook?.Type)
+        {
+            case PostTypes.Reel when request.Checkpoint(ReelCheckpoint) is { } reel:
+                return await ReelFromCheckpointAsync(request, reel, token, cancellationToken);
+            case PostTypes.Story:
+                return await StoryFromCheckpointsAsync(request, token, cancellationToken);
+        }
+
         if (request.Checkpoint(PostCheckpoint) is { } postId)
         {
             return ReconcileResult.Found(await DescribePostAsync(postId, token, cancellationToken));

@@ -132,6 +132,25 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
     /// <summary>Waits one poll interval (on the connector's clock).</summary>
     protected Task PollDelayAsync(CancellationToken cancellationToken) => Task.Delay(Options.PollInterval, Time, cancellationToken);
 
+    /// <summary>
+    /// Reads a state every <see cref="PlatformOptions.PollInterval"/> until it has <paramref name="settled"/> or
+    /// <see cref="PlatformOptions.ProcessingTimeout"/> has passed, and returns the last one read.
+    /// </summary>
+    protected async Task<T> PollUntilSettledAsync<T>(Func<Task<T>> read, Func<T, bool> settled, CancellationToken cancellationToken)
+    {
+        var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
+        while (true)
+        {
+            var state = await read();
+            if (settled(state) || Time.GetUtcNow() >= deadline)
+            {
+                return state;
+            }
+
+            await PollDelayAsync(cancellationToken);
+        }
+    }
+
     /// <summary>The platform's own codes, read before Meta's (override per platform).</summary>
     protected virtual PlatformError? ClassifySpecific(MetaGraphError error, HttpResponseMessage response) => null;
 

@@ -1,4 +1,5 @@
 using PostNext.Abstractions.Platforms;
+using PostNext.Platforms.Tests.Facebook;
 using PostNext.Platforms.Tests.Instagram;
 using PostNext.Platforms.Tests.X;
 
@@ -76,6 +77,64 @@ public sealed class MediaChecksTests(ConnectorsHost host)
     }
 
     [Fact]
+    public async Task A_facebook_reel_and_a_facebook_story_with_the_right_media_are_accepted_and_published_as_such()
+    {
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var video = host.Facebook.Server.ServeFile($"/media/{run}-reel.mp4", TestMedia.Mp4(1080, 1920, 20), "video/mp4").AbsoluteUri;
+        var photo = host.Facebook.Server.ServeFile($"/media/{run}-story.jpg", TestMedia.Jpeg(1080, 1920), "image/jpeg").AbsoluteUri;
+        var facebook = await ImportAsync(ws, key, PlatformIds.Facebook, "postnextbakery", FakeFacebookApi.PageId, host.Facebook.PageToken);
+
+        var reel = await PublishFacebookAsync(ws, key, facebook, $"Reel {run}", video, "video", "reel");
+        var story = await PublishFacebookAsync(ws, key, facebook, $"Story {run}", photo, "image", "story");
+
+        Assert.Equal(("published", "reel"), (reel["status"]!.GetValue<string>(), reel["options"]!["facebook"]!["type"]!.GetValue<string>()));
+        var session = host.Facebook.Sessions[reel["externalId"]!.GetValue<string>()];
+        Assert.Equal(("reel", $"Reel {run}", video), (session.Kind, session.Description, session.FileUrl));
+        Assert.Equal(("published", "story"), (story["status"]!.GetValue<string>(), story["options"]!["facebook"]!["type"]!.GetValue<string>()));
+        var published = host.Facebook.Stories[story["externalId"]!.GetValue<string>()];
+        Assert.Equal("photo", published["media_type"]!.GetValue<string>());
+        Assert.Contains(host.Facebook.Server.Requests, r => r.Path == $"/v25.0/{FakeFacebookApi.PageId}/photos" && r.Body.Contains(photo, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Facebook.Server.Requests, r => r.Method == "POST" && r.Body.Contains($"Story {run}", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("reel", "image", "option_media_mismatch", "options.facebook.type", "A Facebook reel is exactly one video.")]
+    [InlineData("reel", "wide", "media_aspect_ratio", "media[0]", "1920×1080")]
+    [InlineData("story", "long", "video_too_long", "media[0]", "at most 60 s")]
+    [InlineData("story", "none", "option_media_mismatch", "options.facebook.type", "A Facebook story is exactly one image or video.")]
+    public async Task A_facebook_reel_or_story_with_the_wrong_media_answers_422_naming_the_rule_and_stores_nothing(
+        string placement, string file, string code, string field, string says)
+    {
+        var api = host.Api;
+        var (ws, key) = await api.CreateWorkspaceAsync();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        object[] media = file switch
+        {
+            "image" => [new { url = host.Facebook.Server.ServeFile($"/media/{run}.jpg", TestMedia.Jpeg(1080, 1920), "image/jpeg").AbsoluteUri, type = "image" }],
+            "wide" => [new { url = host.Facebook.Server.ServeFile($"/media/{run}.mp4", TestMedia.Mp4(1920, 1080, 20), "video/mp4").AbsoluteUri, type = "video" }],
+            "long" => [new { url = host.Facebook.Server.ServeFile($"/media/{run}.mp4", TestMedia.Mp4(1080, 1920, 70), "video/mp4").AbsoluteUri, type = "video" }],
+            _ => [],
+        };
+        var facebook = await ImportAsync(ws, key, PlatformIds.Facebook, "postnextbakery", FakeFacebookApi.PageId, host.Facebook.PageToken);
+
+        var response = await api.SendAsync(HttpMethod.Post, $"/v1/workspaces/{ws}/posts", key, new
+        {
+            content = new { text = $"Wrong media {run}", media },
+            targets = new[] { new { accountId = facebook, options = new { facebook = new { type = placement } } } },
+            schedule = new { mode = "now" },
+        });
+
+        await ConnectorsApi.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var violation = Assert.Single(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["violations"]!.AsArray())!;
+        Assert.Equal((code, field, facebook), (violation["code"]!.GetValue<string>(), violation["field"]!.GetValue<string>(), violation["accountId"]!.GetValue<string>()));
+        Assert.Contains(says, violation["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await CalendarEntriesAsync(ws, key));
+        Assert.DoesNotContain(host.Facebook.Server.Requests, r => r.Method == "POST" && r.Body.Contains(run, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_media_url_that_cannot_be_fetched_answers_422_media_unavailable()
     {
         var api = host.Api;
@@ -132,6 +191,19 @@ public sealed class MediaChecksTests(ConnectorsHost host)
 
         Assert.Equal("published", ConnectorsApi.Target(post, x)["status"]!.GetValue<string>());
         Assert.Single(host.X.Tweets.ToList(), t => t.Text == text);
+    }
+
+    /// <summary>Publishes one Facebook target now with the placement and file given, and answers the target once settled.</summary>
+    private async Task<JsonObject> PublishFacebookAsync(string ws, string key, string facebook, string text, string url, string type, string placement)
+    {
+        var created = await host.Api.CreatePostAsync(ws, key, new
+        {
+            content = new { text, media = new[] { new { url, type } } },
+            targets = new[] { new { accountId = facebook, options = new { facebook = new { type = placement } } } },
+            schedule = new { mode = "now" },
+        });
+        var post = await host.Api.WaitForPostAsync(ws, key, created["id"]!.GetValue<string>());
+        return ConnectorsApi.Target(post, facebook);
     }
 
     private async Task<string> ImportAsync(string ws, string key, string platform, string handle, string externalId, string token) =>

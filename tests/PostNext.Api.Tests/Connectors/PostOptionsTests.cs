@@ -130,7 +130,7 @@ public sealed class PostOptionsTests(ConnectorsHost host)
             content = new { text = "Bread", media = new[] { new { url = "https://cdn.example.com/bread.jpg", type = "image" } } },
             targets = new object[]
             {
-                new { accountId = facebook, options = new { facebook = new { type = "reel" } } },
+                new { accountId = facebook, options = new { facebook = new { type = "carousel" } } },
                 new { accountId = instagram, options = new { instagram = new { type = "igtv", collaborators = new[] { "a", "b", "c", "d" }, altText = new string('a', 1001) } } },
                 new { accountId = linkedIn, options = new { linkedin = new { visibility = "FRIENDS" } } },
             },

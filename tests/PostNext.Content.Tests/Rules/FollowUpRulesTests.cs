@@ -62,4 +62,16 @@ public sealed class FollowUpRulesTests
         Assert.Contains(ContentRules.Validate(PlatformIds.Instagram, story, Catalog.For(PlatformIds.Instagram)),
             v => (v.Code, v.Field) == ("option_conflict", "options.instagram.firstComment"));
     }
+
+    [Fact]
+    public void A_facebook_story_takes_no_first_comment_and_a_reel_does()
+    {
+        var media = new[] { new MediaItem("https://cdn.example.com/a.mp4", MediaType.Video) };
+        PostContent As(string type) => new("", media, Options: new PostOptions(Facebook: new FacebookPostOptions(type, FirstComment: "hello")));
+
+        Assert.Contains(ContentRules.Validate(PlatformIds.Facebook, As(PostTypes.Story), Catalog.For(PlatformIds.Facebook)),
+            v => (v.Code, v.Field) == ("option_conflict", "options.facebook.firstComment"));
+        Assert.DoesNotContain(ContentRules.Validate(PlatformIds.Facebook, As(PostTypes.Reel), Catalog.For(PlatformIds.Facebook)),
+            v => v.Field == "options.facebook.firstComment");
+    }
 }

@@ -538,12 +538,7 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
         Assert.Empty(_fake.CommentEdge.All);
     }
 
-    private FacebookConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) =>
-        ConnectorHarness.Create<FacebookConnector>(
-            PlatformIds.Facebook, FacebookConnector.Defaults, _fake.Server,
-            (services, configuration) => services.AddConnector<FacebookConnector>(configuration, PlatformIds.Facebook, FacebookConnector.Defaults),
-            time,
-            requestTimeout is { } t ? new Dictionary<string, string?> { ["PostNext:Platforms:facebook:RequestTimeout"] = t.ToString() } : null);
+    private FacebookConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) => _fake.Connector(time, requestTimeout);
 
     private PublishingIdentity Identity(string? token = null) =>
         ConnectorHarness.Identity(PlatformIds.Facebook, FakeFacebookApi.PageId, "postnextbakery", token ?? _fake.PageToken);

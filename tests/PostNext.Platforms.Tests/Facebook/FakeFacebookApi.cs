@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using PostNext.Platforms.Facebook;
 using PostNext.Platforms.Tests.Common;
 using PostNext.Platforms.Tests.Meta;
 using PostNext.Testing;
@@ -14,8 +15,11 @@ namespace PostNext.Platforms.Tests.Facebook;
 /// The Graph API as the Facebook connector uses it (platforms.md §3), on loopback: Facebook Login's token endpoint (code
 /// exchange checked against client id, secret and redirect URI; <c>fb_exchange_token</c>), <c>/me/accounts</c> with Page
 /// tokens, Page posts (<c>/feed</c> with <c>attached_media</c> of unpublished photos), <c>/photos</c> by URL, <c>/videos</c>
-/// by <c>file_url</c> with processing, node reads, post/video insights, the Page's recent posts and videos. Every Graph
-/// call needs the right bearer token (a Page token for Page edges, a user token for <c>/me/accounts</c>), else code 190.
+/// by <c>file_url</c> with processing, node reads, post/video insights, the Page's recent posts and videos. Reels and
+/// video stories go through upload sessions (<c>/video_reels</c>, <c>/video_stories</c>: start, the hosted file handed to
+/// the rupload path with <c>Authorization: OAuth</c> and <c>file_url</c>, finish), photo stories through
+/// <c>/photo_stories</c> with an unpublished photo; <c>/stories</c> lists the Page's stories. Every Graph call needs the
+/// right bearer token (a Page token for Page edges, a user token for <c>/me/accounts</c>), else code 190.
 /// </summary>
 public sealed class FakeFacebookApi : IAsyncDisposable
 {
@@ -32,6 +36,8 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _posts = new();
     private readonly ConcurrentDictionary<string, Photo> _photos = new();
     private readonly ConcurrentDictionary<string, Video> _videos = new();
+    private readonly ConcurrentDictionary<string, UploadSession> _sessions = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _stories = new();
     private readonly HashSet<string> _userTokens = [ShortUserToken];
     /// <summary>Page tokens and the Page each one is for.</summary>
     private readonly ConcurrentDictionary<string, string> _pageTokens = new();
@@ -67,6 +73,21 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     public IReadOnlyDictionary<string, JsonObject> Posts => _posts;
 
+    /// <summary>Upload sessions (reels and video stories) by video id.</summary>
+    public IReadOnlyDictionary<string, UploadSession> Sessions => _sessions;
+
+    /// <summary>The Page's stories by post id, as <c>/stories</c> lists them.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Stories => _stories;
+
+    /// <summary>How many status reads a finished reel stays unpublished (processing).</summary>
+    public int ReelPollsUntilPublished { get; set; } = 1;
+
+    /// <summary>The next reel finish takes effect, and the answer never comes.</summary>
+    public bool HangNextReelFinish { get; set; }
+
+    /// <summary>The next hosted-file upload answers 500 without taking the file.</summary>
+    public bool FailNextUpload { get; set; }
+
     public IReadOnlyCollection<string> VideoIds => [.. _videos.Keys];
 
     public static async Task<FakeFacebookApi> StartAsync(TimeProvider? clock = null)
@@ -79,6 +100,14 @@ public sealed class FakeFacebookApi : IAsyncDisposable
         fake.Server = await FakePlatformServer.StartAsync(fake.Map);
         return fake;
     }
+
+    /// <summary>The real connector, its URLs on this fake (and its request timeout shortened when given).</summary>
+    public FacebookConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) =>
+        ConnectorHarness.Create<FacebookConnector>(
+            PlatformIds.Facebook, FacebookConnector.Defaults, Server,
+            (services, configuration) => services.AddConnector<FacebookConnector>(configuration, PlatformIds.Facebook, FacebookConnector.Defaults),
+            time,
+            requestTimeout is { } t ? new Dictionary<string, string?> { ["PostNext:Platforms:facebook:RequestTimeout"] = t.ToString() } : null);
 
     /// <summary>Another single-use code, as Facebook Login's consent hands back for a redirect URI (the registered one by default).</summary>
     public string IssueCode(Uri? redirectUri = null)
@@ -108,6 +137,10 @@ public sealed class FakeFacebookApi : IAsyncDisposable
 
     private FakeGraphComments? _comments;
 
+    /// <summary>The next photo story is published, and the answer never comes.</summary>
+    public void PublishPhotoStoryThenHang() => Server.Fail("POST", $"/{Version}/{PageId}/photo_stories", EffectThenHang(async context =>
+        PublishPhotoStory(PageId, await JsonBodyAsync(context) ?? [])));
+
     private void Map(IEndpointRouteBuilder app)
     {
         // The Login dialog, for browser tests: the person agrees at once and is sent back with a code and the state.
@@ -121,6 +154,11 @@ public sealed class FakeFacebookApi : IAsyncDisposable
         app.MapPost("/{version}/{pageId}/photos", UploadPhoto);
         app.MapPost("/{version}/{pageId}/feed", PublishFeed);
         app.MapPost("/{version}/{pageId}/videos", PublishVideo);
+        app.MapPost("/{version}/{pageId}/video_reels", (HttpContext c, string pageId) => UploadSessionPhase(c, pageId, "reel"));
+        app.MapPost("/{version}/{pageId}/video_stories", (HttpContext c, string pageId) => UploadSessionPhase(c, pageId, "story"));
+        app.MapPost("/video-upload/{version}/{videoId}", UploadHostedFile);
+        app.MapPost("/{version}/{pageId}/photo_stories", PhotoStory);
+        app.MapGet("/{version}/{pageId}/stories", ListStories);
         app.MapGet("/{version}/{pageId}/posts", (HttpContext c, string pageId) =>
             List(c, pageId, _posts.Values.Where(p => p["id"]!.ToString().StartsWith(pageId + "_", StringComparison.Ordinal)), "message"));
         app.MapGet("/{version}/{pageId}/videos", (HttpContext c, string pageId) =>
@@ -356,6 +394,11 @@ public sealed class FakeFacebookApi : IAsyncDisposable
             });
         }
 
+        if (_sessions.TryGetValue(id, out var session))
+        {
+            return Json(new JsonObject { ["id"] = id, ["status"] = session.Status(), ["comments"] = Summary(Comments), ["reactions"] = Summary(Reactions) });
+        }
+
         if (_videos.TryGetValue(id, out var video))
         {
             var status = video.Read(VideoProcessingFails);
@@ -374,6 +417,130 @@ public sealed class FakeFacebookApi : IAsyncDisposable
         ["data"] = new JsonArray(), ["summary"] = new JsonObject { ["total_count"] = total },
     };
 
+    /// <summary>
+    /// An upload session's phases (Reels Publishing API; Stories API for video stories): start answers the video id and
+    /// its rupload URL; finish needs the file uploaded, publishes a reel with its description, or a story answering its post id.
+    /// </summary>
+    private async Task<IResult> UploadSessionPhase(HttpContext context, string pageId, string kind)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        var body = await JsonBodyAsync(context) ?? [];
+        switch (body["upload_phase"]?.ToString())
+        {
+            case "start":
+                var id = NextId();
+                _sessions[id] = new UploadSession(pageId, kind);
+                return Json(new JsonObject { ["video_id"] = id, ["upload_url"] = Server.Url($"video-upload/{Version}/{id}").AbsoluteUri });
+            case "finish" when body["video_id"]?.ToString() is { } videoId && _sessions.TryGetValue(videoId, out var session) && session.PageId == pageId && session.Kind == kind:
+                if (session.FileUrl is null)
+                {
+                    return Error(400, "(#6000) There was a problem uploading your video file. Please try again.", 6000);
+                }
+
+                if (kind == "reel")
+                {
+                    if (body["video_state"]?.ToString() != "PUBLISHED")
+                    {
+                        return Error(400, "(#100) video_state must be one of DRAFT, PUBLISHED, SCHEDULED", 100);
+                    }
+
+                    session.Finish(body["description"]?.ToString(), ReelPollsUntilPublished, _clock.GetUtcNow());
+                    if (HangNextReelFinish)
+                    {
+                        HangNextReelFinish = false;
+                        await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                        return Results.Empty;
+                    }
+
+                    return Json(new JsonObject { ["success"] = true });
+                }
+
+                if (session.Finished)
+                {
+                    return Error(400, "(#100) This video has already been published as a story.", 100);
+                }
+
+                session.Finish(null, 0, _clock.GetUtcNow());
+                return Json(new JsonObject { ["success"] = true, ["post_id"] = AddStory(pageId, videoId, "video") });
+            default:
+                return Error(400, "(#100) upload_phase must be start or finish with a video_id of this Page's session", 100);
+        }
+    }
+
+    /// <summary>rupload: the hosted file is handed over by its URL in the <c>file_url</c> header, with <c>Authorization: OAuth {token}</c>.</summary>
+    private IResult UploadHostedFile(HttpContext context, string videoId)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("OAuth ", StringComparison.Ordinal) || !_sessions.TryGetValue(videoId, out var session) ||
+            !_pageTokens.TryGetValue(header["OAuth ".Length..], out var page) || page != session.PageId)
+        {
+            return Error(400, "Invalid OAuth access token.", 190);
+        }
+
+        if (FailNextUpload)
+        {
+            FailNextUpload = false;
+            return Error(500, "An unexpected error has occurred. Please retry your request later.", 2);
+        }
+
+        if (context.Request.Headers["file_url"].ToString() is not { Length: > 0 } fileUrl)
+        {
+            return Error(400, "(#100) file_url header or the file's bytes are required", 100);
+        }
+
+        session.FileUrl = fileUrl;
+        return Json(new JsonObject { ["success"] = true });
+    }
+
+    private async Task<IResult> PhotoStory(HttpContext context, string pageId)
+    {
+        if (RequirePageToken(context, pageId) is { } denied)
+        {
+            return denied;
+        }
+
+        var body = await JsonBodyAsync(context) ?? [];
+        if (body["photo_id"]?.ToString() is not { } photoId || !_photos.TryGetValue(photoId, out var photo) || photo.PageId != pageId || photo.Published)
+        {
+            return Error(400, "(#100) photo_id must be an unpublished photo of this Page", 100);
+        }
+
+        if (_stories.Values.Any(s => s["media_id"]!.ToString() == photoId))
+        {
+            return Error(400, "(#100) A photo used in a published post cannot be used for a story.", 100);
+        }
+
+        return Json(new JsonObject { ["success"] = true, ["post_id"] = PublishPhotoStory(pageId, body) });
+    }
+
+    private string PublishPhotoStory(string pageId, JsonObject body) => AddStory(pageId, body["photo_id"]!.ToString(), "photo");
+
+    private string AddStory(string pageId, string mediaId, string mediaType)
+    {
+        var postId = NextId();
+        _stories[postId] = new JsonObject
+        {
+            ["post_id"] = postId, ["page_id"] = pageId, ["status"] = "PUBLISHED", ["media_type"] = mediaType, ["media_id"] = mediaId,
+            ["creation_time"] = _clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["url"] = $"https://www.facebook.com/stories/{pageId}/{postId}/",
+        };
+        return postId;
+    }
+
+    private IResult ListStories(HttpContext context, string pageId) => RequirePageToken(context, pageId) ?? Json(new JsonObject
+    {
+        ["data"] = new JsonArray([.. _stories.Values.Where(s => s["page_id"]!.ToString() == pageId).Select(s =>
+        {
+            var listed = s.DeepClone().AsObject();
+            listed.Remove("page_id");
+            return (JsonNode)listed;
+        })]),
+    });
+
     private IResult? RequirePageToken(HttpContext context, string pageId) => RequireToken(context, t => _pageTokens.TryGetValue(t, out var page) && page == pageId);
 
     private string NextId() => Interlocked.Increment(ref _ids).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -381,6 +548,45 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
     private sealed record Photo(string PageId, string Url, bool Published);
+
+    /// <summary>A reel's or video story's upload session, and its phases as <c>GET /{video-id}?fields=status</c> reports them.</summary>
+    public sealed class UploadSession(string pageId, string kind)
+    {
+        private int _polls;
+
+        public string PageId { get; } = pageId;
+
+        /// <summary>"reel" or "story".</summary>
+        public string Kind { get; } = kind;
+
+        public string? FileUrl { get; set; }
+
+        public bool Finished { get; private set; }
+
+        public string? Description { get; private set; }
+
+        public DateTimeOffset? FinishedAt { get; private set; }
+
+        public void Finish(string? description, int pollsUntilPublished, DateTimeOffset at)
+        {
+            (Finished, Description, FinishedAt) = (true, description, at);
+            _polls = pollsUntilPublished;
+        }
+
+        public JsonObject Status()
+        {
+            var published = Finished && Interlocked.Decrement(ref _polls) < 0;
+            return new JsonObject
+            {
+                ["video_status"] = published ? "ready" : FileUrl is null ? "upload_pending" : "processing",
+                ["uploading_phase"] = new JsonObject { ["status"] = FileUrl is null ? "not_started" : "complete" },
+                ["processing_phase"] = new JsonObject { ["status"] = published ? "complete" : Finished ? "in_progress" : "not_started" },
+                ["publishing_phase"] = published
+                    ? new JsonObject { ["status"] = "complete", ["publish_status"] = "published", ["publish_time"] = FinishedAt!.Value.ToUnixTimeSeconds() }
+                    : new JsonObject { ["status"] = "not_started" },
+            };
+        }
+    }
 
     private sealed class Video(string pageId, int pollsUntilReady, JsonObject node)
     {
