@@ -50,11 +50,15 @@ public sealed record PostSummary(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset UpdatedAt);
 
-/// <summary>One target of a listed post: its publication's status (null for a draft or a publication not created yet) and time.</summary>
+/// <summary>
+/// One target of a listed post: its publication's status (null for a draft or a publication not created yet) and time;
+/// <see cref="PartsPending"/> when the post itself is out and the rest of its chain (a thread reply, a first comment) waits.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PostSummaryTarget")]
 public sealed record PostSummaryTarget(
     [property: Id(0)] string AccountId,
     [property: Id(1)] string Platform,
     [property: Id(2)] PublicationStatus? Status,
     [property: Id(3)] DateTimeOffset? At,
-    [property: Id(4)] DateTimeOffset? PublishedAt);
+    [property: Id(4)] DateTimeOffset? PublishedAt,
+    [property: Id(5)] bool PartsPending = false);

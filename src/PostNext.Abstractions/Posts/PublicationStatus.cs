@@ -69,6 +69,13 @@ public static class PublicationStatuses
         ? PostStatus.Draft
         : Derive(targets.Select(s => s ?? (canceled ? PublicationStatus.Canceled : PublicationStatus.Scheduled)).ToList());
 
+    /// <summary>
+    /// A publication's status as its post's status counts it: once the post itself is out (<paramref name="postIsOut"/>),
+    /// it is published, even while the rest of its chain (a thread reply, a first comment) waits for a retry.
+    /// </summary>
+    public static PublicationStatus CountedAs(this PublicationStatus status, bool postIsOut) =>
+        postIsOut && !status.IsFinal() ? PublicationStatus.Published : status;
+
     /// <summary>A post's status from its targets' statuses.</summary>
     public static PostStatus Derive(IReadOnlyCollection<PublicationStatus> targets)
     {

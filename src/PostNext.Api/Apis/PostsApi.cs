@@ -134,7 +134,7 @@ public static class PostsApi
         return TypedResults.Ok(new PostListResponse(
             page.Posts.Select(p => new PostSummaryResponse(
                 p.Id, ApiNames.Of(p.Status), p.Text, p.Title,
-                p.Targets.Select(t => new PostSummaryTargetResponse(t.AccountId, t.Platform, t.Status is { } s ? ApiNames.Of(s) : null, t.At, t.PublishedAt)).ToList(),
+                p.Targets.Select(t => new PostSummaryTargetResponse(t.AccountId, t.Platform, t.Status is { } s ? ApiNames.Of(s) : null, t.At, t.PublishedAt, t.PartsPending)).ToList(),
                 p.CreatedAt, p.UpdatedAt)).ToList(),
             page.Next is null ? null : EncodeCursor(page.Next)));
     }

@@ -45,8 +45,16 @@ public sealed record PostListResponse(IReadOnlyList<PostSummaryResponse> Posts, 
 public sealed record PostSummaryResponse(
     string Id, string Status, string Text, string? Title, IReadOnlyList<PostSummaryTargetResponse> Targets, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>A listed post's target; <see cref="Status"/> is null for a draft's target or a publication not created yet.</summary>
-public sealed record PostSummaryTargetResponse(string AccountId, string Platform, string? Status, DateTimeOffset? At, DateTimeOffset? PublishedAt);
+/// <summary>
+/// A listed post's target; <see cref="Status"/> is null for a draft's target or a publication not created yet. Once the
+/// post itself is out, <see cref="PublishedAt"/> says when, and the post counts as published, even while
+/// <see cref="PartsPending"/> says the rest of its chain (thread replies, a first comment) still waits, e.g. for a retry
+/// (each part's status: <c>parts</c> of GET /posts/{id}).
+/// </summary>
+public sealed record PostSummaryTargetResponse(
+    string AccountId, string Platform, string? Status, DateTimeOffset? At, DateTimeOffset? PublishedAt,
+    [property: Description("True while the post itself is out and the rest of its chain (thread replies, a first comment) is still to be published.")]
+    bool PartsPending = false);
 
 /// <summary>
 /// The choices for one target on its platform: set only the block of the target's platform (a block for another

@@ -477,7 +477,7 @@ public sealed partial class PostGrain(
         var targets = S.Targets
             .Select((t, i) => new PostTargetView(t.AccountId, t.Platform, t.Overrides, publications[i]?.ScheduledAt ?? t.DueAt, publications[i], t.Options))
             .ToList();
-        var status = PublicationStatuses.Of(S.Draft, canceled: false, publications.Select(p => p?.Status).ToList());
+        var status = PublicationStatuses.Of(S.Draft, canceled: false, publications.Select(p => p?.Status.CountedAs(p.Parts is [{ Status: "published" }, ..])).ToList());
         return new PostView(Id, S.WorkspaceId, status, S.Content, targets, S.TimeZone, S.ScheduleMode, S.CreatedAt, S.UpdatedAt);
     }
 

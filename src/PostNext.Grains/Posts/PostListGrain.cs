@@ -79,11 +79,14 @@ public sealed class PostListGrain(IPostIndexStore index, ICalendarStore calendar
             var targets = e.Targets
                 .Select(t => e.Draft ? null : publications.GetValueOrDefault((e.PostId, t.AccountId)))
                 .ToList();
-            var status = PublicationStatuses.Of(e.Draft, e.Canceled, targets.Select(p => p?.Status).ToList());
+            var status = PublicationStatuses.Of(e.Draft, e.Canceled, targets.Select(p => p?.Status.CountedAs(PartsPending(p))).ToList());
             return new PostSummary(
                 e.PostId, status, e.Text, e.Title,
-                e.Targets.Select((t, i) => new PostSummaryTarget(t.AccountId, t.Platform, targets[i]?.Status, targets[i]?.At, targets[i]?.PublishedAt)).ToList(),
+                e.Targets.Select((t, i) => new PostSummaryTarget(t.AccountId, t.Platform, targets[i]?.Status, targets[i]?.At, targets[i]?.PublishedAt, PartsPending(targets[i]))).ToList(),
                 e.CreatedAt, e.UpdatedAt);
         }).ToList();
     }
+
+    /// <summary>The row of a publication whose post is out (it has its time) while the rest of its chain is still to come.</summary>
+    private static bool PartsPending(CalendarEntry? row) => row is { PublishedAt: not null } && !row.Status.IsFinal();
 }

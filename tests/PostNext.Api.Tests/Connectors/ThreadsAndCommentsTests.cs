@@ -132,6 +132,72 @@ public sealed class ThreadsAndCommentsTests(ConnectorsHost host)
     }
 
     [Fact]
+    public async Task A_post_out_whose_first_comment_waits_for_a_retry_lists_as_published_with_parts_pending_as_its_page_shows_it()
+    {
+        var (ws, key) = await host.Api.CreateWorkspaceAsync();
+        var facebook = await ImportAsync(ws, key, PlatformIds.Facebook, "postnextbakery", FakeFacebookApi.PageId, host.Facebook.PageToken);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        host.Facebook.CommentEdge.Refusing = (500, "An unexpected error has occurred. Please retry your request later.", 2);
+        try
+        {
+            var created = await host.Api.CreatePostAsync(ws, key, new
+            {
+                content = new { text = $"Fresh bread {run}" },
+                targets = new[] { new { accountId = facebook, options = new { facebook = new { firstComment = $"Retried {run}" } } } },
+                schedule = new { mode = "now" },
+            });
+            var postId = created["id"]!.GetValue<string>();
+            var post = await PollAsync(ws, key, postId, p =>
+                ConnectorsApi.Target(p, facebook)["parts"]?.AsArray() is [{ } first, { } comment] &&
+                first["status"]!.GetValue<string>() == "published" && comment["status"]!.GetValue<string>() == "pending");
+
+            // The post is out, its comment waits for a retry: its page and the list both say published.
+            var target = ConnectorsApi.Target(post, facebook);
+            Assert.True(target["parts"]![1]!["status"]!.GetValue<string>() == "pending", post.ToJsonString());
+            Assert.Equal("published", post["status"]!.GetValue<string>());
+            var listed = await ListedAsync(ws, key, postId, "");
+            Assert.True(listed["status"]!.GetValue<string>() == "published", listed.ToJsonString());
+            var listedTarget = listed["targets"]![0]!;
+            Assert.True(listedTarget["partsPending"]!.GetValue<bool>(), listed.ToJsonString());
+            Assert.NotNull(listedTarget["publishedAt"]?.GetValue<DateTimeOffset>());
+            Assert.Equal(postId, (await ListedAsync(ws, key, postId, "?status=published"))["id"]!.GetValue<string>());
+            var scheduled = await ApiHost.JsonAsync(await host.Api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts?status=scheduled", key), HttpStatusCode.OK);
+            Assert.Empty(scheduled["posts"]!.AsArray());
+
+            // Once the comment is out, nothing is pending any more.
+            host.Facebook.CommentEdge.Refusing = null;
+            await host.Api.WaitForPostAsync(ws, key, postId);
+            listed = await ListedAsync(ws, key, postId, "");
+            Assert.Equal(("published", false), (listed["status"]!.GetValue<string>(), listed["targets"]![0]!["partsPending"]!.GetValue<bool>()));
+        }
+        finally
+        {
+            host.Facebook.CommentEdge.Refusing = null;
+        }
+    }
+
+    private async Task<JsonObject> PollAsync(string ws, string key, string postId, Func<JsonObject, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var post = await host.Api.GetPostAsync(ws, key, postId);
+            if (done(post) || DateTime.UtcNow > deadline)
+            {
+                return post;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<JsonNode> ListedAsync(string ws, string key, string postId, string query)
+    {
+        var list = await ApiHost.JsonAsync(await host.Api.SendAsync(HttpMethod.Get, $"/v1/workspaces/{ws}/posts{query}", key), HttpStatusCode.OK);
+        return Assert.Single(list["posts"]!.AsArray(), p => p!["id"]!.GetValue<string>() == postId)!;
+    }
+
+    [Fact]
     public async Task A_thread_over_its_cap_or_a_blank_comment_or_options_of_another_platform_answer_400_naming_each_field_and_store_nothing()
     {
         var (ws, key, x, linkedIn) = await XAndLinkedInAsync();

@@ -21,6 +21,9 @@ public sealed class FakeGraphComments(string textField, Func<HttpContext, IResul
     /// <summary>When set, the next comment is refused with this Graph error (status, message, code) and nothing is created.</summary>
     public (int Status, string Message, int Code)? RefuseNext { get; set; }
 
+    /// <summary>While set, every comment is refused with this Graph error (status, message, code) and nothing is created.</summary>
+    public (int Status, string Message, int Code)? Refusing { get; set; }
+
     public IReadOnlyList<FakeComment> On(string parentId) => _byParent.TryGetValue(parentId, out var comments) ? [.. comments] : [];
 
     public IReadOnlyList<FakeComment> All => [.. _byParent.Values.SelectMany(c => c)];
@@ -43,6 +46,11 @@ public sealed class FakeGraphComments(string textField, Func<HttpContext, IResul
             {
                 RefuseNext = null;
                 return Error(refusal.Status, refusal.Message, refusal.Code);
+            }
+
+            if (Refusing is { } refusing)
+            {
+                return Error(refusing.Status, refusing.Message, refusing.Code);
             }
 
             var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync() : null;

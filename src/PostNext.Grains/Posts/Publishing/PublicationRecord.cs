@@ -63,14 +63,17 @@ public sealed class PublicationRecord(
     public async Task WriteStateAsync()
     {
         var s = State;
+
+        // A post out while the rest of its chain waits (a thread reply, a first comment) shows its time and permalink in the row.
+        var post = s.PublishedAt is null ? ChainCheckpoints.Post(s.Checkpoints) : null;
         var entry = new CalendarEntry(
             s.WorkspaceId, s.PostId, s.AccountId, s.Platform, s.Status, s.DueAt,
             s.Status == PublicationStatus.Deferred && s.DeferredUntil is { } until ? until : s.DueAt,
-            s.PublishedAt, s.Revision, PublicationPolicy.WakeAt(s),
+            s.PublishedAt ?? post?.PublishedAt, s.Revision, PublicationPolicy.WakeAt(s),
             s.Status == PublicationStatus.Published && s.PublishedAt is { } published ? published + firstReading : null,
             CalendarEntry.Clip(s.Content.Text, CalendarEntry.SnippetLength),
             CalendarEntry.Clip(s.DeferReason, CalendarEntry.MessageLength),
-            s.Permalink,
+            s.Permalink ?? post?.Permalink,
             s.Error is { } error ? error with { Message = CalendarEntry.Clip(error.Message, CalendarEntry.MessageLength)! } : null);
         if (s.Revision <= _stored)
         {
