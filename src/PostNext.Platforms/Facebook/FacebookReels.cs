@@ -158,7 +158,7 @@ public sealed partial class FacebookConnector
     /// <summary>
     /// Hands a hosted file to the upload session: <c>POST {upload_url}</c> with <c>Authorization: OAuth {token}</c> and the
     /// <c>file_url</c> header (Reels Publishing API, "Upload a hosted file"). The URL is the one Facebook answered, and
-    /// the token goes only to Facebook's own hosts (or the configured Graph host).
+    /// the token goes only to Facebook's own hosts (or the configured Graph API's origin).
     /// </summary>
     private async Task UploadHostedFileAsync(string videoId, string? answeredUrl, string fileUrl, Secret token, CancellationToken cancellationToken)
     {
@@ -166,8 +166,7 @@ public sealed partial class FacebookConnector
                         parsed.AbsolutePath.EndsWith("/" + videoId, StringComparison.Ordinal)
             ? parsed
             : new Uri($"https://rupload.facebook.com/video-upload/{Version}/{videoId}");
-        var graphHost = Options.ApiBaseUrl!.Host;
-        if (!(uploadUrl.Host == graphHost || (uploadUrl.Scheme == Uri.UriSchemeHttps && uploadUrl.Host.EndsWith(".facebook.com", StringComparison.OrdinalIgnoreCase))))
+        if (!IsFacebookUploadHost(uploadUrl))
         {
             throw new PlatformException(new PlatformError(ErrorCategory.Transient, $"Facebook: the upload URL's host {uploadUrl.Host} is not Facebook's; the token is not sent there."));
         }
@@ -181,6 +180,14 @@ public sealed partial class FacebookConnector
             throw new PlatformException(new PlatformError(ErrorCategory.Transient, $"Facebook did not take the hosted file for video {videoId}."));
         }
     }
+
+    /// <summary>
+    /// Where the token may go with a hosted file: the configured Graph API itself (same scheme, host and port), or a
+    /// Facebook host over HTTPS on its default port; any other origin, even on the Graph API's host, is not Facebook's.
+    /// </summary>
+    private bool IsFacebookUploadHost(Uri uploadUrl) =>
+        Uri.Compare(uploadUrl, Options.ApiBaseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0 ||
+        (uploadUrl.Scheme == Uri.UriSchemeHttps && uploadUrl.IsDefaultPort && uploadUrl.Host.EndsWith(".facebook.com", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Graph's <c>"success": true</c>.</summary>
     private static bool IsTrue(JsonNode? node) => string.Equals(Text(node), "true", StringComparison.OrdinalIgnoreCase);

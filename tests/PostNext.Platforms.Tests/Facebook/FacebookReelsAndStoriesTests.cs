@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Posts;
@@ -110,6 +112,38 @@ public sealed class FacebookReelsAndStoriesTests : IAsyncLifetime
         Assert.Equal(videoId, second.ExternalId);
         Assert.Single(_fake.Server.Requests, r => r.Path == Reels && r.Body.Contains("\"start\"", StringComparison.Ordinal));
         Assert.Single(_fake.Server.Requests, r => r.Path == Reels && r.Body.Contains("\"finish\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_reel_over_the_pages_daily_reel_limit_is_rate_limited_until_the_window_has_passed_not_refused_as_invalid_content()
+    {
+        _fake.ReelsPerDay = 2;
+        Assert.True((await Connector().PublishAsync(Request(Reel("First")), default)).Succeeded);
+        Assert.True((await Connector().PublishAsync(Request(Reel("Second")), default)).Succeeded);
+
+        var before = DateTimeOffset.UtcNow;
+        var third = await Connector().PublishAsync(Request(Reel("Third")), default);
+
+        Assert.Equal(ErrorCategory.RateLimited, third.ErrorCategory);
+        Assert.Contains("limit", third.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.InRange(third.RetryAfter!.Value, before + FacebookErrors.ReelsWindow, DateTimeOffset.UtcNow + FacebookErrors.ReelsWindow);
+        Assert.Equal(2, _fake.Sessions.Values.Count(s => s.Finished));
+    }
+
+    [Fact]
+    public async Task A_reel_upload_url_answered_on_another_host_is_refused_and_the_token_never_goes_there()
+    {
+        // Another server on the same loopback address, another port: not the Graph API the connector is configured for.
+        await using var foreign = await FakePlatformServer.StartAsync(app => app.MapPost("/{**path}", () => Results.Json(new { success = true })));
+        _fake.UploadUrlBase = foreign.BaseUrl;
+
+        var outcome = await Connector().PublishAsync(Request(Reel("Not there")), default);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains("not Facebook's", outcome.Message, StringComparison.Ordinal);
+        Assert.Empty(foreign.Requests);
+        Assert.DoesNotContain(_fake.Server.Requests, r => r.Path.StartsWith("/video-upload/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_fake.Server.Requests, r => r.Method == "POST" && r.Body.Contains("finish", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -85,6 +85,15 @@ public sealed class FakeFacebookApi : IAsyncDisposable
     /// <summary>The next reel finish takes effect, and the answer never comes.</summary>
     public bool HangNextReelFinish { get; set; }
 
+    /// <summary>
+    /// Reels a Page may publish in a moving 24 h (Reels Publishing API, "Rate Limit": 30, enforced on the publishing
+    /// call). The refusal's exact error is not documented; the fake answers a Graph error that speaks of the limit.
+    /// </summary>
+    public int ReelsPerDay { get; set; } = 30;
+
+    /// <summary>When set, the upload session's start answers its upload URL on this base instead of the fake's own (another host).</summary>
+    public Uri? UploadUrlBase { get; set; }
+
     /// <summary>The next hosted-file upload answers 500 without taking the file.</summary>
     public bool FailNextUpload { get; set; }
 
@@ -434,7 +443,8 @@ public sealed class FakeFacebookApi : IAsyncDisposable
             case "start":
                 var id = NextId();
                 _sessions[id] = new UploadSession(pageId, kind);
-                return Json(new JsonObject { ["video_id"] = id, ["upload_url"] = Server.Url($"video-upload/{Version}/{id}").AbsoluteUri });
+                var upload = UploadUrlBase is { } other ? new Uri(other, $"video-upload/{Version}/{id}") : Server.Url($"video-upload/{Version}/{id}");
+                return Json(new JsonObject { ["video_id"] = id, ["upload_url"] = upload.AbsoluteUri });
             case "finish" when body["video_id"]?.ToString() is { } videoId && _sessions.TryGetValue(videoId, out var session) && session.PageId == pageId && session.Kind == kind:
                 if (session.FileUrl is null)
                 {
@@ -448,7 +458,13 @@ public sealed class FakeFacebookApi : IAsyncDisposable
                         return Error(400, "(#100) video_state must be one of DRAFT, PUBLISHED, SCHEDULED", 100);
                     }
 
-                    session.Finish(body["description"]?.ToString(), ReelPollsUntilPublished, _clock.GetUtcNow());
+                    var now = _clock.GetUtcNow();
+                    if (_sessions.Values.Count(r => r.PageId == pageId && r.Kind == "reel" && r.FinishedAt > now - TimeSpan.FromHours(24)) >= ReelsPerDay)
+                    {
+                        return Error(400, $"(#100) This Page has reached the limit of {ReelsPerDay} API-published reels in 24 hours.", 100);
+                    }
+
+                    session.Finish(body["description"]?.ToString(), ReelPollsUntilPublished, now);
                     if (HangNextReelFinish)
                     {
                         HangNextReelFinish = false;
