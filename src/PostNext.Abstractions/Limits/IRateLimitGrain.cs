@@ -44,6 +44,12 @@ public static class RateLimitScopes
 
     public static string App(string platform) => "app/" + platform;
 
+    /// <summary>
+    /// An account's posts of one kind with a limit of their own (a Facebook Page's reels): its windows are configured
+    /// under the platform id "{platform}.{type}" (e.g. <c>facebook.reel</c>).
+    /// </summary>
+    public static string PostType(string platform, string type, string accountId) => Account($"{platform}.{type}", accountId);
+
     /// <summary>The platform a scope key belongs to.</summary>
     public static string PlatformOf(string scope) => scope.Split('/')[1];
 

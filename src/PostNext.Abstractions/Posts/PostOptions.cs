@@ -129,4 +129,7 @@ public static class PostTypes
     public const string Feed = "feed";
     public const string Reel = "reel";
     public const string Story = "story";
+
+    /// <summary>The kind of post <paramref name="options"/> chose (a Facebook Page's or an Instagram account's), or null for the platform's default.</summary>
+    public static string? Of(PostOptions? options) => options?.Facebook?.Type ?? options?.Instagram?.Type;
 }

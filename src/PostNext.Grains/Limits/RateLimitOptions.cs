@@ -1,4 +1,5 @@
 using PostNext.Abstractions.Platforms;
+using PostNext.Abstractions.Posts;
 
 namespace PostNext.Grains.Limits;
 
@@ -52,8 +53,10 @@ public sealed class RateLimitOptions
         },
         // LinkedIn: about 150 member posts per day.
         [PlatformIds.LinkedIn] = new() { Account = { ["posts-24h"] = new(150, TimeSpan.FromHours(24)) } },
-        // Facebook Pages: 30 Reels per 24 h per Page; feed posts share the Page's budget conservatively.
+        // Facebook Pages: a conservative budget for everything a Page publishes, and the Reels Publishing API's own limit
+        // of 30 API-published reels per Page in a moving 24 h, which reels take from as well.
         [PlatformIds.Facebook] = new() { Account = { ["posts-24h"] = new(50, TimeSpan.FromHours(24)) } },
+        [PlatformIds.Facebook + "." + PostTypes.Reel] = new() { Account = { ["reels-24h"] = new(30, TimeSpan.FromHours(24)) } },
         // YouTube: videos.insert is quota-bound per project (about 100 uploads per day).
         [PlatformIds.YouTube] = new() { App = { ["uploads-24h"] = new(100, TimeSpan.FromHours(24)) } },
         [PlatformIds.Sandbox] = new(),

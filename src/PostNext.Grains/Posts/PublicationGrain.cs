@@ -330,7 +330,8 @@ public sealed partial class PublicationGrain(
                            ?? (report.Outcome.ErrorCategory == ErrorCategory.RateLimited ? report.Outcome.RetryAfter ?? time.GetUtcNow() + Options.RetryBaseDelay : null);
         if (blockedUntil is { } until)
         {
-            await ReportBlockedAsync(until, report.Outcome.Message ?? "the platform reported its rate-limit budget spent");
+            var scope = report.Outcome.LimitedPostType is not null ? PostTypeScope() ?? LimitScope() : LimitScope();
+            await AfterAsync(() => scope.ReportBlockedAsync(until, report.Outcome.Message ?? "the platform reported its rate-limit budget spent"));
         }
     }
 
@@ -431,18 +432,32 @@ public sealed partial class PublicationGrain(
         }
     }
 
-    /// <summary>Asks the account's and the platform app's limit grains for a permit, then queues the attempt; without a permit the publication is deferred to its reserved time.</summary>
+    /// <summary>
+    /// Asks the account's, the platform app's and the post type's limit grains for a permit (before anything is sent,
+    /// e.g. a reel's upload), then queues the attempt; without a permit the publication is deferred to its reserved time.
+    /// </summary>
     private async Task StartAsync()
     {
         var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
         var permit = await account.AcquireAsync(Key, S.DueAt);
+        IRateLimitGrain? app = null;
         if (permit.Granted && limits.CurrentValue.For(S.Platform).LimitsApp)
         {
             // Without app windows the app scope neither counts nor holds a block (blocks go to the account): no call.
-            permit = await GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).AcquireAsync(Key, S.DueAt);
+            app = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
+            permit = await app.AcquireAsync(Key, S.DueAt);
             if (!permit.Granted)
             {
                 await account.ReturnPermitAsync(Key);
+            }
+        }
+
+        if (permit.Granted && PostTypeScope() is { } postType)
+        {
+            permit = await postType.AcquireAsync(Key, S.DueAt);
+            if (!permit.Granted)
+            {
+                await Task.WhenAll(account.ReturnPermitAsync(Key), app?.ReturnPermitAsync(Key) ?? Task.CompletedTask);
             }
         }
 
@@ -601,10 +616,14 @@ public sealed partial class PublicationGrain(
     /// <summary>A publication that will not go out leaves the rate-limit lines it waits in (a no-op when it waits in none).</summary>
     private Task LeaveRateLimitLinesAsync() => Task.WhenAll(
         GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReleaseAsync(Key),
-        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key) : Task.CompletedTask);
+        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key) : Task.CompletedTask,
+        PostTypeScope()?.ReleaseAsync(Key) ?? Task.CompletedTask);
 
-    private async Task ReportBlockedAsync(DateTimeOffset until, string reason) =>
-        await AfterAsync(() => LimitScope().ReportBlockedAsync(until, reason));
+    /// <summary>The limit of this publication's kind of post on its account (a Facebook Page's reels), when one is configured.</summary>
+    private IRateLimitGrain? PostTypeScope() =>
+        PostTypes.Of(S.Content.Options) is { } type && limits.CurrentValue.For($"{S.Platform}.{type}").LimitsAccount
+            ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.PostType(S.Platform, type, S.AccountId))
+            : null;
 
     /// <summary>Where a platform-reported limit is recorded: the app scope for platforms whose quota is per app, else the account.</summary>
     private IRateLimitGrain LimitScope()

@@ -32,7 +32,8 @@ public static class FacebookErrors
         PostingTooFast => MetaErrors.Error(ErrorCategory.RateLimited, "Facebook", error, (int)response.StatusCode,
             MetaErrors.ThrottledUntil(response.Headers, now, MetaErrors.DefaultThrottle)),
         PublishingAuthorizationRequired => MetaErrors.Error(ErrorCategory.Auth, "Facebook", error, (int)response.StatusCode),
-        _ when IsReelsLimit(error, response) => MetaErrors.Error(ErrorCategory.RateLimited, "Facebook", error, (int)response.StatusCode, now + ReelsWindow),
+        _ when IsReelsLimit(error, response) =>
+            MetaErrors.Error(ErrorCategory.RateLimited, "Facebook", error, (int)response.StatusCode, now + ReelsWindow) with { LimitedPostType = PostTypes.Reel },
         _ => null,
     };
 
