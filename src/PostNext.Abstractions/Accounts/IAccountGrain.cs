@@ -74,7 +74,8 @@ public sealed record AccountTokens(
     [property: Id(0)] Secret AccessToken,
     [property: Id(1)] Secret? RefreshToken,
     [property: Id(2)] DateTimeOffset? ExpiresAt,
-    [property: Id(3)] IReadOnlyList<string>? Scopes);
+    [property: Id(3)] IReadOnlyList<string>? Scopes,
+    [property: Id(4)] string? GrantOwner = null);
 
 [GenerateSerializer, Immutable, Alias("PostNext.AccountView")]
 public sealed record AccountView(

@@ -156,8 +156,10 @@ public sealed partial class AccountGrain(
     }
 
     /// <summary>
-    /// A hash naming the grant behind the tokens: the refresh token where there is one (a Facebook Page's is the person's
-    /// user token, a LinkedIn partner's the member's), else the access token (shared by a LinkedIn member and its pages).
+    /// A hash naming the grant behind the tokens: the person whose consent they carry where the platform told us (a
+    /// Facebook user: each Page keeps and refreshes its own copy of their user token, so the token cannot name it), else
+    /// the refresh token where there is one (a LinkedIn partner's is the member's), else the access token (shared by a
+    /// LinkedIn member and its pages).
     /// </summary>
     private string? GrantFingerprint()
     {
@@ -167,7 +169,7 @@ public sealed partial class AccountGrain(
         }
 
         var tokens = vault.Unprotect(S.Tokens);
-        var grant = (tokens.RefreshToken ?? tokens.AccessToken).Reveal();
+        var grant = tokens.GrantOwner is { } owner ? "owner\n" + owner : (tokens.RefreshToken ?? tokens.AccessToken).Reveal();
         return Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("PostNext grant\n" + grant)));
     }
 
@@ -322,7 +324,7 @@ public sealed partial class AccountGrain(
             result.Tokens is not null ? "success" : result.Error?.Category == ErrorCategory.Auth ? "refused" : "failed"));
         if (result.Tokens is { } fresh)
         {
-            S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes), stored, now);
+            S.Tokens = vault.Protect(new AccountTokens(fresh.AccessToken, fresh.RefreshToken, fresh.ExpiresAt, fresh.Scopes, fresh.GrantOwner), stored, now);
             S.RefreshFailingSince = null;
             _unsavedTokens = S.Tokens;
             await SaveRotatedTokensAsync();

@@ -43,4 +43,7 @@ public sealed class StoredTokens
     [Id(3)] public List<string> Scopes { get; set; } = [];
 
     [Id(4)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>The platform's id of the person whose consent the tokens carry (a Facebook user for their Pages); kept across refreshes.</summary>
+    [Id(5)] public string? GrantOwner { get; set; }
 }

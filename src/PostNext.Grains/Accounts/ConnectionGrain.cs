@@ -280,7 +280,7 @@ public sealed class ConnectionGrain(
         return (created, false);
     }
 
-    private static AccountTokens Tokens(TokenSet t) => new(t.AccessToken, t.RefreshToken, t.ExpiresAt, t.Scopes);
+    private static AccountTokens Tokens(TokenSet t) => new(t.AccessToken, t.RefreshToken, t.ExpiresAt, t.Scopes, t.GrantOwner);
 
     private static ConnectCandidate Describe(PendingCandidate c) => new(c.ExternalId, c.DisplayName ?? c.Handle, c.Handle, c.Kind);
 

@@ -17,11 +17,13 @@ public sealed class TokenVault(IDataProtectionProvider provider)
         ExpiresAt = tokens.ExpiresAt,
         Scopes = [.. tokens.Scopes ?? previous?.Scopes ?? []],
         UpdatedAt = now,
+        GrantOwner = tokens.GrantOwner ?? previous?.GrantOwner,
     };
 
     public AccountTokens Unprotect(StoredTokens stored) => new(
         new Secret(_protector.Unprotect(stored.ProtectedAccessToken)),
         stored.ProtectedRefreshToken is { } refresh ? new Secret(_protector.Unprotect(refresh)) : null,
         stored.ExpiresAt,
-        stored.Scopes);
+        stored.Scopes,
+        stored.GrantOwner);
 }

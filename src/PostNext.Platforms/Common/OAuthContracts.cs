@@ -2,8 +2,12 @@ using PostNext.Abstractions;
 
 namespace PostNext.Platforms.Common;
 
-/// <summary>Tokens for one account. Secrets stay in <see cref="Secret"/> so they never reach a log.</summary>
-public sealed record TokenSet(Secret AccessToken, Secret? RefreshToken, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scopes = null);
+/// <summary>
+/// Tokens for one account. Secrets stay in <see cref="Secret"/> so they never reach a log. <see cref="GrantOwner"/>:
+/// the platform's id of the person whose consent the tokens carry, where one consent backs several accounts (a Facebook
+/// user and their Pages); null when the platform's tokens name the grant themselves.
+/// </summary>
+public sealed record TokenSet(Secret AccessToken, Secret? RefreshToken, DateTimeOffset? ExpiresAt, IReadOnlyList<string>? Scopes = null, string? GrantOwner = null);
 
 /// <summary>What a person needs to start connecting: where to send them, the state to bind, and the PKCE challenge.</summary>
 public sealed record AuthorizeRequest(string State, Uri RedirectUri, string? CodeChallenge);

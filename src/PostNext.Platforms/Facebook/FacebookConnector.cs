@@ -58,8 +58,12 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         var shortLived = await GetTokenAsync(o.TokenUrl!, cancellationToken,
             ("client_id", o.ClientId), ("redirect_uri", exchange.RedirectUri.ToString()), ("client_secret", o.ClientSecret), ("code", exchange.Code));
         var user = await ExchangeForLongLivedAsync(shortLived.AccessToken, cancellationToken);
+
+        // The person's id names the grant every Page shares, whatever user token each Page keeps and refreshes.
+        var person = Text((await GetAsync(Graph("me", ("fields", "id")), user.AccessToken, cancellationToken))["id"]);
         var pages = (await ManagedPagesAsync(user.AccessToken, cancellationToken)).Where(p => p.CanPublish)
-            .Select(page => new ConnectedAccount(page.Id, page.Username ?? page.Id, page.Name, new TokenSet(page.Token, user.AccessToken, null), ConnectCandidateKinds.Page))
+            .Select(page => new ConnectedAccount(
+                page.Id, page.Username ?? page.Id, page.Name, new TokenSet(page.Token, user.AccessToken, null, GrantOwner: person), ConnectCandidateKinds.Page))
             .ToList();
         return pages.Count > 0
             ? pages

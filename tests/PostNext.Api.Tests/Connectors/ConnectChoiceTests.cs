@@ -191,6 +191,45 @@ public sealed class ConnectChoiceTests(ConnectorsHost host)
             r.Path == "/oauth/v2/revoke" && Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(r.Body).GetValueOrDefault("token") == token)];
     }
 
+    [Fact]
+    public async Task Disconnecting_a_Facebook_Page_never_revokes_the_app_while_another_Page_of_the_same_person_stays_connected_whatever_user_token_each_keeps()
+    {
+        var (ws, key) = await Api.CreateWorkspaceAsync();
+        var fb = host.Facebook;
+        fb.SecondPageGranted = true;
+        try
+        {
+            // The same person consents twice, one Page each time: each Page keeps (and refreshes) its own user token.
+            var bakery = await ConnectPageAsync(ws, key, FakeFacebookApi.PageId);
+            var cafe = await ConnectPageAsync(ws, key, FakeFacebookApi.SecondPageId);
+            var before = Deauthorizations();
+
+            Assert.Equal(HttpStatusCode.NoContent, (await Api.SendAsync(HttpMethod.Delete, $"/v1/workspaces/{ws}/accounts/{bakery}", key)).StatusCode);
+            Assert.Equal(before, Deauthorizations());
+
+            var text = $"Still the café's voice {Guid.NewGuid():N}";
+            var post = await Api.CreatePostAsync(ws, key, new { content = new { text }, targets = new[] { new { accountId = cafe } }, schedule = new { mode = "now" } });
+            var done = await Api.WaitForPostAsync(ws, key, post["id"]!.GetValue<string>());
+            Assert.True(Text(ConnectorsApi.Target(done, cafe), "status") == "published", done.ToJsonString());
+        }
+        finally
+        {
+            fb.SecondPageGranted = false;
+        }
+
+        int Deauthorizations() => fb.Server.Requests.Count(r => r.Method == "DELETE" && r.Path == $"/{FakeFacebookApi.Version}/me/permissions");
+    }
+
+    /// <summary>One consent on Facebook, the Page <paramref name="pageId"/> chosen; its account id.</summary>
+    private async Task<string> ConnectPageAsync(string ws, string key, string pageId)
+    {
+        var start = await Api.StartConnectAsync(ws, key, PlatformIds.Facebook, host.Facebook.RedirectUri);
+        var callback = await Api.CallbackAsync(PlatformIds.Facebook, host.Facebook.IssueCode(), start.State);
+        Assert.True(callback.StatusCode == HttpStatusCode.Accepted, await callback.Content.ReadAsStringAsync());
+        var chosen = await ApiHost.JsonAsync(await ChooseAsync(Api, ws, key, start.State, pageId), HttpStatusCode.OK);
+        return Text(Assert.Single(chosen["accounts"]!.AsArray())!["account"]!, "id");
+    }
+
     /// <summary>
     /// Connects LinkedIn (the organization scopes granted) up to the callback, which must answer 202: the connection, the
     /// callback's answer, and the member's access token (the one that listed the pages).
