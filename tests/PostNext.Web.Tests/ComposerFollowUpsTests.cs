@@ -8,7 +8,8 @@ namespace PostNext.Web.Tests;
 /// <summary>
 /// Issue #13 follow-up "the composer shows what follows the post": an X account takes a thread (parts after the post),
 /// a Facebook Page a first comment; the composer lets a person write them, the preview shows each part with its own
-/// counter and the rules it breaks, and the saved post carries them as the API's target options.
+/// counter and the rules it breaks, and the saved post carries them as the API's target options (with the options the
+/// composer does not edit kept as they were).
 /// </summary>
 [Collection(WebCollection.Name)]
 public sealed class ComposerFollowUpsTests(WebHost host)
@@ -76,6 +77,25 @@ public sealed class ComposerFollowUpsTests(WebHost host)
         await Expect(page.GetByLabel("First comment for @postnextcafe")).ToHaveValueAsync("Prices in the comments");
         await Expect(page.Locator(".preview[data-platform=x] .follow-up")).ToHaveCountAsync(2);
         await Expect(page.Locator(".preview[data-platform=facebook] .follow-up")).ToContainTextAsync("Prices in the comments");
+
+        // What the composer does not edit (here the Page's post type, chosen through the API) is kept when it saves.
+        var accounts = post["targets"]!.AsArray().ToDictionary(t => t!["platform"]!.GetValue<string>(), t => t!["accountId"]!.GetValue<string>());
+        await host.SendAsync(HttpMethod.Patch, $"v1/workspaces/{ws}/posts/{postId}", key, new
+        {
+            targets = new object[]
+            {
+                new { accountId = accounts["x"], options = new { x = new { thread = new[] { new { text = "Espresso first" }, new { text = "Then the pastries" } } } } },
+                new { accountId = accounts["facebook"], options = new { facebook = new { type = "feed", firstComment = "Prices in the comments" } } },
+            },
+        });
+        await page.GotoAsync($"/app/compose?postId={postId}");
+        await page.GetByLabel("First comment for @postnextcafe").FillAsync("Prices below");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await WebHost.ArrivedAsync(page, "highlight=");
+        var saved = (await host.SendAsync(HttpMethod.Get, $"v1/workspaces/{ws}/posts/{postId}", key))["targets"]!.AsArray()
+            .ToDictionary(t => t!["platform"]!.GetValue<string>(), t => t!["options"]);
+        Assert.Equal(("feed", "Prices below"), (saved["facebook"]!["facebook"]!["type"]!.GetValue<string>(), saved["facebook"]!["facebook"]!["firstComment"]!.GetValue<string>()));
+        Assert.Equal(["Espresso first", "Then the pastries"], saved["x"]!["x"]!["thread"]!.AsArray().Select(p => p!["text"]!.GetValue<string>()));
         await page.Context.CloseAsync();
     }
 }

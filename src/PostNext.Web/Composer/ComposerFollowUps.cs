@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PostNext.Abstractions.Platforms;
 using PostNext.Abstractions.Posts;
 using PostNext.Api.Contracts;
@@ -17,6 +18,8 @@ public static class ComposerFollowUps
 {
     /// <summary>The line that ends one thread part and starts the next.</summary>
     public const string Separator = "---";
+
+    private static readonly JsonSerializerOptions KeptJson = new(JsonSerializerDefaults.Web);
 
     // Only a YouTube thumbnail's host is checked with it, and the composer sets no thumbnail; the API checks on save.
     private static readonly OutboundAddressPolicy Permissive = new(allowPrivateNetworks: true);
@@ -51,26 +54,56 @@ public static class ComposerFollowUps
     /// <summary>Thread parts as the composer shows them: one block each, separated by <see cref="Separator"/> lines.</summary>
     public static string Join(IEnumerable<string> parts) => string.Join($"\n{Separator}\n", parts);
 
-    /// <summary>The options for a target on <paramref name="platform"/>: its thread or first comment, or null when nothing was written.</summary>
-    public static TargetOptionsDto? Options(string platform, string? thread, string? comment)
+    /// <summary>
+    /// The options for a target on <paramref name="platform"/>: those it was saved with (<paramref name="kept"/>, which
+    /// the composer does not edit otherwise), its thread (a part keeps the media of the saved part in its place) and its
+    /// first comment as written; null when there are none.
+    /// </summary>
+    public static TargetOptionsDto? Options(string platform, TargetOptionsDto? kept, string? thread, string? comment)
     {
-        if (TakesThread(platform) && Parts(thread ?? "") is { Count: > 0 } parts)
+        var options = kept ?? new TargetOptionsDto();
+        var text = string.IsNullOrWhiteSpace(comment) ? null : comment;
+        if (TakesThread(platform))
         {
-            return new TargetOptionsDto(X: new XOptionsDto([.. parts.Select(p => new ThreadPartDto(p))]));
+            var parts = Parts(thread ?? "");
+            options = options with
+            {
+                X = parts.Count == 0 ? null : new XOptionsDto([.. parts.Select((p, i) => new ThreadPartDto(p, kept?.X?.Thread?.ElementAtOrDefault(i)?.Media))]),
+            };
+        }
+        else if (TakesFirstComment(platform))
+        {
+            options = platform switch
+            {
+                PlatformIds.Instagram => options with { Instagram = (options.Instagram ?? new InstagramOptionsDto()) with { FirstComment = text } },
+                PlatformIds.Facebook => options with { Facebook = (options.Facebook ?? new FacebookOptionsDto()) with { FirstComment = text } },
+                PlatformIds.LinkedIn => options with { LinkedIn = (options.LinkedIn ?? new LinkedInOptionsDto()) with { FirstComment = text } },
+                _ => options with { YouTube = (options.YouTube ?? new YouTubeOptionsDto()) with { FirstComment = text } },
+            };
         }
 
-        if (!TakesFirstComment(platform) || string.IsNullOrWhiteSpace(comment))
+        return options == new TargetOptionsDto() ? null : options;
+    }
+
+    /// <summary>A saved target's options as the composer keeps them in the form, unchanged, until the post is saved again.</summary>
+    public static string Keep(TargetOptionsDto options) => JsonSerializer.Serialize(options, KeptJson);
+
+    /// <summary>The options the form kept, or null when there are none or they cannot be read (the API checks whatever is sent).</summary>
+    public static TargetOptionsDto? Kept(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
         {
             return null;
         }
 
-        return platform switch
+        try
         {
-            PlatformIds.Instagram => new TargetOptionsDto(Instagram: new InstagramOptionsDto(FirstComment: comment)),
-            PlatformIds.Facebook => new TargetOptionsDto(Facebook: new FacebookOptionsDto(FirstComment: comment)),
-            PlatformIds.LinkedIn => new TargetOptionsDto(LinkedIn: new LinkedInOptionsDto(FirstComment: comment)),
-            _ => new TargetOptionsDto(YouTube: new YouTubeOptionsDto(FirstComment: comment)),
-        };
+            return JsonSerializer.Deserialize<TargetOptionsDto>(json, KeptJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The thread a saved target has (its parts' text), for the composer's box.</summary>

@@ -7,19 +7,21 @@ namespace PostNext.Web.Composer;
 /// What the composer's form holds, read from the posted fields and turned into the API's own post request (the API
 /// decides whether it is valid). Field names: text, title, images, videos (one URL a line), accounts (checked ids),
 /// override-{accountId}, thread-{accountId} (an X account's thread parts, see <see cref="ComposerFollowUps"/>),
-/// comment-{accountId} (a first comment), check (extra platforms to preview), mode (at, queue, best_time, now, draft), at, from, to.
+/// comment-{accountId} (a first comment), options-{accountId} (hidden: the options the target was saved with), check (extra platforms to preview), mode (at, queue, best_time, now, draft), at, from, to.
 /// </summary>
 public sealed record ComposerForm(
     string Text, string Title, string Images, string Videos, IReadOnlyList<string> Accounts, IReadOnlyDictionary<string, string> Overrides,
-    IReadOnlyDictionary<string, string> Threads, IReadOnlyDictionary<string, string> FirstComments,
+    IReadOnlyDictionary<string, string> Threads, IReadOnlyDictionary<string, string> FirstComments, IReadOnlyDictionary<string, string> KeptOptions,
     IReadOnlyList<string> Checks, string Mode, string At, string From, string To)
 {
-    public static readonly ComposerForm Empty = new("", "", "", "", [], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, string>(), [], "at", "", "", "");
+    public static readonly ComposerForm Empty = new(
+        "", "", "", "", [], new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, string>(),
+        [], "at", "", "", "");
 
     public static ComposerForm Read(IFormCollection form) => new(
         form["text"].ToString(), form["title"].ToString(), form["images"].ToString(), form["videos"].ToString(),
         form["accounts"].Where(a => !string.IsNullOrEmpty(a)).Select(a => a!).Distinct().ToList(),
-        PerAccount(form, "override-"), PerAccount(form, "thread-"), PerAccount(form, "comment-"),
+        PerAccount(form, "override-"), PerAccount(form, "thread-"), PerAccount(form, "comment-"), PerAccount(form, "options-"),
         form["check"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct().ToList(),
         form["mode"].ToString() is { Length: > 0 } mode ? mode : "at",
         form["at"].ToString(), form["from"].ToString(), form["to"].ToString());
@@ -38,7 +40,8 @@ public sealed record ComposerForm(
     /// <summary>The thread or first comment written for <paramref name="account"/> on <paramref name="platform"/>, as the API's target options.</summary>
     public TargetOptionsDto? OptionsFor(string account, string? platform) => platform is null
         ? null
-        : ComposerFollowUps.Options(platform, Threads.GetValueOrDefault(account), FirstComments.GetValueOrDefault(account));
+        : ComposerFollowUps.Options(
+            platform, ComposerFollowUps.Kept(KeptOptions.GetValueOrDefault(account)), Threads.GetValueOrDefault(account), FirstComments.GetValueOrDefault(account));
 
     public bool Draft => Mode == "draft";
 

@@ -53,6 +53,9 @@ internal static class ThreadCluster
     }
 
     /// <summary>The POSTs to /2/tweets the fake received, in order.</summary>
+    /// <summary>The whole chain is over (the post counts as published as soon as part 0 is out, while the rest may still come).</summary>
+    public static bool ChainDone(PostView post) => post.Targets[0].Publication?.Status.IsFinal() == true;
+
     public static int Creates(FakeXApi x) => x.Server.Requests.Count(r => r.Method == "POST" && r.Path == "/2/tweets");
 
     /// <summary>Every part reached X once, in order, each reply answering the part before it; the publication shows each part's id.</summary>

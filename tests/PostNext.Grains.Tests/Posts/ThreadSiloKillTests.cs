@@ -26,7 +26,7 @@ public sealed class ThreadSiloKillTests(PostgresFixture postgres)
         var publishing = cluster.Cluster.Silos.Single(s => s.ServiceProvider.GetRequiredService<AttemptRunner>().IsRunning(key));
         await cluster.Cluster.KillSiloAsync(publishing);
 
-        var post = await cluster.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(90));
+        var post = await cluster.WaitForPostAsync(postId, ChainDone, TimeSpan.FromSeconds(90));
 
         AssertThread(x, post, "1/3 Survives", "2/3 a silo dies here", "3/3 another silo ends it");
         Assert.Equal(3, Creates(x));

@@ -20,7 +20,7 @@ public sealed class ThreadTests
         var (ws, account) = await ConnectXAsync(cluster);
 
         var postId = await PostThreadAsync(cluster, ws, account, "1/3 A thread", "2/3 goes on", "3/3 and ends");
-        var post = await cluster.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(30));
+        var post = await cluster.WaitForPostAsync(postId, ChainDone, TimeSpan.FromSeconds(30));
 
         AssertThread(x, post, "1/3 A thread", "2/3 goes on", "3/3 and ends");
         Assert.Equal(3, Creates(x));
@@ -36,7 +36,7 @@ public sealed class ThreadTests
         var (ws, account) = await ConnectXAsync(cluster);
 
         var postId = await PostThreadAsync(cluster, ws, account, "1/3 Cut off", "2/3 in doubt", "3/3 after the doubt");
-        var post = await cluster.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(40));
+        var post = await cluster.WaitForPostAsync(postId, ChainDone, TimeSpan.FromSeconds(40));
 
         AssertThread(x, post, "1/3 Cut off", "2/3 in doubt", "3/3 after the doubt");
         Assert.Equal(3, Creates(x));
@@ -52,7 +52,7 @@ public sealed class ThreadTests
         var (ws, account) = await ConnectXAsync(cluster);
 
         var postId = await PostThreadAsync(cluster, ws, account, "1/3 Retry", "2/3 refused once", "3/3 then fine");
-        var post = await cluster.WaitForPostAsync(postId, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(40));
+        var post = await cluster.WaitForPostAsync(postId, ChainDone, TimeSpan.FromSeconds(40));
 
         AssertThread(x, post, "1/3 Retry", "2/3 refused once", "3/3 then fine");
         Assert.Equal(4, Creates(x)); // part 1, part 2 refused, part 2 again, part 3
@@ -68,7 +68,7 @@ public sealed class ThreadTests
         x.AddTweet("2/3 already said", DateTimeOffset.UtcNow.AddDays(-1)); // X refuses a duplicate text (403)
 
         var postId = await PostThreadAsync(cluster, ws, account, "1/3 Stands", "2/3 already said", "3/3 never sent");
-        var post = await cluster.WaitForPostAsync(postId, p => p.Status is PostStatus.Published or PostStatus.Failed, TimeSpan.FromSeconds(30));
+        var post = await cluster.WaitForPostAsync(postId, ChainDone, TimeSpan.FromSeconds(30));
 
         var publication = Assert.Single(post.Targets).Publication!;
         Assert.Equal(PublicationStatus.Published, publication.Status);

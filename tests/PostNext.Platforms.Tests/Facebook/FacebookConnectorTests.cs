@@ -394,17 +394,19 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
         Assert.Equal(_fake.PageToken, account.Tokens.AccessToken.Reveal());
         Assert.Equal(_fake.UserToken, account.Tokens.RefreshToken!.Reveal());
         Assert.Null(account.Tokens.ExpiresAt);
+        Assert.Equal("user-77", account.Tokens.GrantOwner);
 
         var requests = _fake.Server.Requests;
-        Assert.Equal(["/v25.0/oauth/access_token", "/v25.0/oauth/access_token", "/v25.0/me/accounts"], requests.Select(r => r.Path));
+        Assert.Equal(["/v25.0/oauth/access_token", "/v25.0/oauth/access_token", "/v25.0/me", "/v25.0/me/accounts"], requests.Select(r => r.Path));
         Assert.All(requests, r => Assert.Equal("GET", r.Method));
         var code = Query(requests[0]);
         Assert.Equal((ConnectorHarness.ClientId, ConnectorHarness.ClientSecret, FakeFacebookApi.Code, _fake.RedirectUri.ToString()),
             (code["client_id"].ToString(), code["client_secret"].ToString(), code["code"].ToString(), code["redirect_uri"].ToString()));
         var exchange = Query(requests[1]);
         Assert.Equal(("fb_exchange_token", FakeFacebookApi.ShortUserToken), (exchange["grant_type"].ToString(), exchange["fb_exchange_token"].ToString()));
-        Assert.Equal("Bearer " + _fake.UserToken, requests[2].Header("Authorization"));
-        Assert.Equal("id,name,username,access_token,tasks", Query(requests[2])["fields"]);
+        Assert.Equal(("Bearer " + _fake.UserToken, "id"), (requests[2].Header("Authorization"), Query(requests[2])["fields"].ToString()));
+        Assert.Equal("Bearer " + _fake.UserToken, requests[3].Header("Authorization"));
+        Assert.Equal("id,name,username,access_token,tasks", Query(requests[3])["fields"]);
     }
 
     [Fact]
@@ -419,8 +421,8 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
             [(FakeFacebookApi.PageId, "postnextbakery", "PostNext Bakery", ConnectCandidateKinds.Page, _fake.PageToken),
              (FakeFacebookApi.SecondPageId, "postnextcafe", "PostNext Café", ConnectCandidateKinds.Page, _fake.SecondPageToken)],
             offered.Select(a => (a.ExternalId, a.Handle, a.DisplayName, a.Kind, a.Tokens.AccessToken.Reveal())));
-        Assert.All(offered, a => Assert.Equal(_fake.UserToken, a.Tokens.RefreshToken!.Reveal()));
-        Assert.Equal(["/v25.0/oauth/access_token", "/v25.0/oauth/access_token", "/v25.0/me/accounts"], _fake.Server.Requests.Select(r => r.Path));
+        Assert.All(offered, a => Assert.Equal((_fake.UserToken, "user-77"), (a.Tokens.RefreshToken!.Reveal(), a.Tokens.GrantOwner)));
+        Assert.Equal(["/v25.0/oauth/access_token", "/v25.0/oauth/access_token", "/v25.0/me", "/v25.0/me/accounts"], _fake.Server.Requests.Select(r => r.Path));
 
         // Each Page publishes with its own token.
         var cafe = ConnectorHarness.Identity(PlatformIds.Facebook, FakeFacebookApi.SecondPageId, "postnextcafe", offered[1].Tokens.AccessToken.Reveal());
