@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Posts;
+using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
 using PostNext.Platforms.Common;
@@ -34,6 +35,8 @@ public sealed partial class AttemptRunner(
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
 
     private readonly ConcurrentDictionary<string, Run> _runs = new(StringComparer.Ordinal);
+
+    private readonly SharedReads<string, PublishingIdentity?> _identities = new();
 
     private SchedulingOptions Options => options.Value;
 
@@ -210,7 +213,8 @@ public sealed partial class AttemptRunner(
     {
         try
         {
-            return (await grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync().ConfigureAwait(false), null);
+            // Shared while in flight: thousands of publications of one account due together ask its grain a few times.
+            return (await _identities.ReadAsync(accountId, id => grains.GetGrain<IAccountGrain>(id).GetPublishingIdentityAsync()).ConfigureAwait(false), null);
         }
         catch (Exception ex)
         {
