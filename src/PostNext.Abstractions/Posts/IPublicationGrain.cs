@@ -115,12 +115,16 @@ public sealed record PublicationView(
     [property: Id(14)] string TimeZone,
     [property: Id(15)] IReadOnlyList<PublicationPart>? Parts = null);
 
-/// <summary>What goes out under a lease: the content and the checkpoints earlier attempts saved.</summary>
+/// <summary>
+/// What goes out under a lease: the content and the checkpoints earlier attempts saved, and for an attempt prepared
+/// ahead of its time, the time before which nothing may be sent.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishTicket")]
 public sealed record PublishTicket(
     [property: Id(0)] PostContent Content,
     [property: Id(1)] IReadOnlyDictionary<string, string> Checkpoints,
-    [property: Id(2)] DateTimeOffset LeaseUntil);
+    [property: Id(2)] DateTimeOffset LeaseUntil,
+    [property: Id(3)] DateTimeOffset? NotBefore = null);
 
 /// <summary>
 /// What an attempt ended with: the connector's outcome, whether the platform was called at all (a failure before the
