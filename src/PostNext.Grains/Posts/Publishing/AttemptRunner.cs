@@ -8,7 +8,6 @@ using PostNext.Abstractions.Posts;
 using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
-using PostNext.Platforms.Common;
 using PostNext.Content.Media;
 using PostNext.Content.Rules;
 
