@@ -36,8 +36,7 @@ public sealed class RateLimitCollector
         }
     }
 
-    /// <summary>Records a limit the platform reported some other way (a simulated one, a quota error).</summary>
-    public void Record(PlatformLimit limit)
+    private void Record(PlatformLimit limit)
     {
         lock (_gate)
         {

@@ -13,7 +13,8 @@ namespace PostNext.Platforms.Sandbox;
 /// limited, nothing received) or loses the answer (received, but the caller is not told: a timeout after the post was
 /// received); it records every publication it received. With <see cref="SandboxBehaviour.BudgetSpentResetSeconds"/> every
 /// publish's outcome, successes included, reports the account's budget spent until that many seconds later
-/// (<see cref="PublishOutcome.Limit"/>), as a platform's rate-limit headers do (X's <c>x-rate-limit-remaining: 0</c>). Reconciliation waits the same latency as a publish.
+/// (<see cref="PublishOutcome.Limit"/>), as a platform's rate-limit headers do (X's <c>x-rate-limit-remaining: 0</c>).
+/// Reconciliation waits the same latency as a publish.
 /// </summary>
 public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
 {
@@ -31,6 +32,7 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
         return outcome with { Limit = SpentBudget(behaviour) };
     }
 
+    /// <summary>What the simulated platform answers, by the account's configured shares: 503, 429, a lost answer, or the post.</summary>
     private async Task<PublishOutcome> OutcomeAsync(PublishRequest request, SandboxBehaviour behaviour, CancellationToken cancellationToken)
     {
         var roll = Random.Shared.NextDouble();
