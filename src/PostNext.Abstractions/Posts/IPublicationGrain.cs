@@ -163,7 +163,10 @@ public sealed record ReconcileReport(
     [property: Id(1)] PublishOutcome? Publication,
     [property: Id(2)] string? Detail);
 
-/// <summary>What a connector reports for one attempt.</summary>
+/// <summary>
+/// What a connector reports for one attempt, and the tightest rate limit the platform's responses reported during it
+/// (<see cref="Limit"/>), whether the attempt succeeded or not.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishOutcome")]
 public sealed record PublishOutcome(
     [property: Id(0)] bool Succeeded,
@@ -172,7 +175,8 @@ public sealed record PublishOutcome(
     [property: Id(3)] DateTimeOffset? PublishedAt,
     [property: Id(4)] ErrorCategory? ErrorCategory,
     [property: Id(5)] string? Message,
-    [property: Id(6)] DateTimeOffset? RetryAfter)
+    [property: Id(6)] DateTimeOffset? RetryAfter,
+    [property: Id(7)] PlatformLimit? Limit = null)
 {
     public static PublishOutcome Success(string externalId, string? permalink, DateTimeOffset publishedAt) =>
         new(true, externalId, permalink, publishedAt, null, null, null);

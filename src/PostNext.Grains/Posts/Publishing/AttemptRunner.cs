@@ -8,7 +8,6 @@ using PostNext.Abstractions.Posts;
 using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
-using PostNext.Platforms.Common;
 using PostNext.Content.Media;
 using PostNext.Content.Rules;
 
@@ -213,14 +212,14 @@ public sealed partial class AttemptRunner(
         }
 
         var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
-        var observed = RateLimitObserver.Begin();
         using var activity = StartCall("publish", key, run.AttemptId, accountId, platform);
         var started = Stopwatch.GetTimestamp();
         var outcome = await CallAsync(token => ChainPublisher.PublishAsync(connector, request, time, token), key).ConfigureAwait(false);
         var result = outcome.Succeeded ? "success" : (outcome.ErrorCategory ?? ErrorCategory.Transient).TagValue();
         RecordCall(activity, "publish", platform, result, started);
         PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
-        var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
+        // The platform's own word on its limits, even on success: a call that spent the last of a budget blocks the account.
+        var blocked = outcome.Limit?.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
         return new AttemptReport(outcome, Sent: true, blocked);
     }
 
