@@ -47,7 +47,7 @@ public static class FrontHost
             });
             client.UseConnectionRetryFilter<ConnectUntilDeadline>();
             client.AddActivityPropagation();
-            client.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
+            client.AddDashboard(options => builder.Environment.ConfigureDashboard(options, settings.Dashboard));
         });
 
         builder.Services.AddHostedService<ClientReadiness>();

@@ -78,6 +78,9 @@ public sealed record PublishRequest(
 {
     public string? Checkpoint(string key) => Checkpoints?.GetValueOrDefault(key);
 
+    /// <summary>Where the connector collects the rate limits this attempt's responses report (stamped on its outcome).</summary>
+    public RateLimitCollector Limits { get; } = new();
+
     /// <summary>The choices made for this target on its platform (none when the post gave none).</summary>
     public PostOptions Options => Content.Options ?? NoOptions;
 
@@ -90,7 +93,11 @@ public sealed record PublishRequest(
 /// One follow-up of a published post: the part, the id it answers (the previous part of a thread, or the post a comment
 /// goes under), and when it was sent (for reconciliation: the platform is searched from then).
 /// </summary>
-public sealed record FollowUpRequest(PublishingIdentity Account, FollowUp Part, string ParentId, DateTimeOffset SentAt);
+public sealed record FollowUpRequest(PublishingIdentity Account, FollowUp Part, string ParentId, DateTimeOffset SentAt)
+{
+    /// <summary>Where the connector collects the rate limits this follow-up's responses report (stamped on its outcome).</summary>
+    public RateLimitCollector Limits { get; } = new();
+}
 
 /// <summary>Durably records a connector's intermediate ids (container id, upload session URL…) for this publication.</summary>
 public interface IPublishJournal

@@ -64,7 +64,6 @@ public static class PlatformServiceCollectionExtensions
         }
 
         services.AddHttpClient(PlatformConnectorBase.HttpClientName(platform), c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => new RateLimitHeadersHandler(sp.GetRequiredService<TimeProvider>()))
             .AddResilienceHandler(platform, (pipeline, context) =>
             {
                 var configured = context.ServiceProvider.GetRequiredService<IOptionsMonitor<PlatformOptions>>();

@@ -98,9 +98,15 @@ public static class ServiceDefaultsExtensions
         _ => $"The request was refused ({status}).",
     };
 
-    /// <summary>The dashboard hides live traces outside Development unless configured otherwise.</summary>
-    public static bool HideDashboardTrace(this IHostEnvironment environment, DashboardSettings settings) =>
-        settings.HideTrace ?? !environment.IsDevelopment();
+    /// <summary>
+    /// The dashboard's options from <c>PostNext:Dashboard</c>: live traces hidden outside Development unless configured
+    /// otherwise, and its counters sampled every <see cref="DashboardSettings.CounterIntervalSeconds"/>.
+    /// </summary>
+    public static void ConfigureDashboard(this IHostEnvironment environment, Orleans.Dashboard.DashboardOptions options, DashboardSettings settings)
+    {
+        options.HideTrace = settings.HideTrace ?? !environment.IsDevelopment();
+        options.CounterUpdateIntervalMs = Math.Max(1, settings.CounterIntervalSeconds) * 1000;
+    }
 }
 
 /// <summary>The run mode this process was started in.</summary>

@@ -49,6 +49,8 @@ public sealed class SchedulingCluster : IAsyncDisposable
         ["PostNext:Scheduling:LateAfter"] = "00:00:02",
         ["PostNext:Scheduling:RetryBaseDelay"] = "00:00:01",
         ["PostNext:Scheduling:ReconcileDelay"] = "00:00:01",
+        // Posts due a few seconds ahead stay scheduled (and changeable) until a second before their time.
+        ["PostNext:Scheduling:PrepareAhead"] = "00:00:01",
     };
 
     /// <summary>In-memory storage, reminders and tables (shared by the silos of this process); <paramref name="sandboxSeen"/> wraps the sandbox store the silos see (the cluster's <see cref="Sandbox"/> stays the store itself).</summary>

@@ -13,13 +13,14 @@ namespace PostNext.Testing;
 /// <summary>
 /// A fake of a social platform's HTTP API, served by Kestrel on a loopback port, so connectors run their real HTTP
 /// code in tests. It records every request (method, path, query, headers, body) and lets a test queue scripted
-/// failures in front of the normal routes.
+/// failures in front of the normal routes, or headers added to a route's own answer (a rate-limit header on a success).
 /// </summary>
 public sealed class FakePlatformServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<ScriptedResponse> _script = new();
+    private readonly ConcurrentQueue<ScriptedHeaders> _headers = new();
     private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType)> _files = new(StringComparer.Ordinal);
 
     private FakePlatformServer(WebApplication app, Uri baseUrl)
@@ -65,6 +66,14 @@ public sealed class FakePlatformServer : IAsyncDisposable
                 return;
             }
 
+            if (server._headers.TryPeek(out var extra) && extra.Matches(context.Request) && server._headers.TryDequeue(out extra))
+            {
+                foreach (var (name, value) in extra.Headers)
+                {
+                    context.Response.Headers[name] = value;
+                }
+            }
+
             if (HttpMethods.IsGet(context.Request.Method) && server._files.TryGetValue(context.Request.Path.Value ?? "", out var file))
             {
                 context.Response.ContentType = file.ContentType;
@@ -99,6 +108,10 @@ public sealed class FakePlatformServer : IAsyncDisposable
             await context.Response.WriteAsync(json);
         });
 
+    /// <summary>The next request matching method and path prefix gets the route's own answer, with these headers added.</summary>
+    public void AddHeaders(string method, string pathPrefix, params (string Name, string Value)[] headers) =>
+        _headers.Enqueue(new ScriptedHeaders(method, pathPrefix, headers));
+
     /// <summary>The next matching request hangs past any reasonable client timeout (a timeout mid-publish).</summary>
     public void Hang(string method, string pathPrefix, TimeSpan howLong) =>
         Fail(method, pathPrefix, async context => await Task.Delay(howLong, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default));
@@ -123,10 +136,17 @@ public sealed class FakePlatformServer : IAsyncDisposable
 
     private sealed record ScriptedResponse(string Method, string PathPrefix, Func<HttpContext, Task> Respond)
     {
-        public bool Matches(HttpRequest request) =>
-            string.Equals(request.Method, Method, StringComparison.OrdinalIgnoreCase) &&
-            (request.Path.Value ?? "").StartsWith(PathPrefix, StringComparison.Ordinal);
+        public bool Matches(HttpRequest request) => RequestMatches(request, Method, PathPrefix);
     }
+
+    private sealed record ScriptedHeaders(string Method, string PathPrefix, (string Name, string Value)[] Headers)
+    {
+        public bool Matches(HttpRequest request) => RequestMatches(request, Method, PathPrefix);
+    }
+
+    private static bool RequestMatches(HttpRequest request, string method, string pathPrefix) =>
+        string.Equals(request.Method, method, StringComparison.OrdinalIgnoreCase) &&
+        (request.Path.Value ?? "").StartsWith(pathPrefix, StringComparison.Ordinal);
 }
 
 /// <summary>One request as the fake received it.</summary>

@@ -12,9 +12,11 @@ public interface IRateLimitGrain : IGrainWithStringKey
     /// <summary>
     /// A permit now, or the time this publication may try again. Refused publications get distinct, spread-out
     /// times in the order they first asked, so deferred posts go out in their original order when limits clear.
+    /// A permit asked for ahead of its call (a publication prepared before its time) gives <paramref name="sendAt"/>:
+    /// it is counted, and checked against the windows, at the time of the call.
     /// </summary>
     [Alias("Acquire")]
-    Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt);
+    Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt, DateTimeOffset? sendAt = null);
 
     /// <summary>
     /// The publication no longer waits here (canceled, edited, deleted, failed, or it went out another way): its reserved

@@ -115,12 +115,16 @@ public sealed record PublicationView(
     [property: Id(14)] string TimeZone,
     [property: Id(15)] IReadOnlyList<PublicationPart>? Parts = null);
 
-/// <summary>What goes out under a lease: the content and the checkpoints earlier attempts saved.</summary>
+/// <summary>
+/// What goes out under a lease: the content and the checkpoints earlier attempts saved, and for an attempt prepared
+/// ahead of its time, the time before which nothing may be sent.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishTicket")]
 public sealed record PublishTicket(
     [property: Id(0)] PostContent Content,
     [property: Id(1)] IReadOnlyDictionary<string, string> Checkpoints,
-    [property: Id(2)] DateTimeOffset LeaseUntil);
+    [property: Id(2)] DateTimeOffset LeaseUntil,
+    [property: Id(3)] DateTimeOffset? NotBefore = null);
 
 /// <summary>
 /// What an attempt ended with: the connector's outcome, whether the platform was called at all (a failure before the
@@ -160,8 +164,9 @@ public sealed record ReconcileReport(
     [property: Id(2)] string? Detail);
 
 /// <summary>
-/// What a connector reports for one attempt. <see cref="LimitedPostType"/>: a rate limit that holds for one kind of
-/// post only (a Facebook Page's reels), so it holds back that kind, not every post of the account.
+/// What a connector reports for one attempt, and the tightest rate limit the platform's responses reported during it
+/// (<see cref="Limit"/>), whether the attempt succeeded or not. <see cref="LimitedPostType"/>: a rate limit that holds
+/// for one kind of post only (a Facebook Page's reels), so it holds back that kind, not every post of the account.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("PostNext.PublishOutcome")]
 public sealed record PublishOutcome(
@@ -172,7 +177,8 @@ public sealed record PublishOutcome(
     [property: Id(4)] ErrorCategory? ErrorCategory,
     [property: Id(5)] string? Message,
     [property: Id(6)] DateTimeOffset? RetryAfter,
-    [property: Id(7)] string? LimitedPostType = null)
+    [property: Id(7)] PlatformLimit? Limit = null,
+    [property: Id(8)] string? LimitedPostType = null)
 {
     public static PublishOutcome Success(string externalId, string? permalink, DateTimeOffset publishedAt) =>
         new(true, externalId, permalink, publishedAt, null, null, null);

@@ -87,10 +87,13 @@ public sealed partial class RateLimitGrain(
         }
     }
 
-    public async Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt)
+    public async Task<Permit> AcquireAsync(string publicationKey, DateTimeOffset originalDueAt, DateTimeOffset? sendAt = null)
     {
-        var now = time.GetUtcNow();
-        Prune(now);
+        var current = time.GetUtcNow();
+        Prune(current);
+
+        // Everything below is judged at the time of the call: a permit asked for ahead of it counts from then.
+        var now = sendAt is { } at && at > current ? at : current;
         if (Windows.Count == 0 && S.BlockedUntil is null)
         {
             // Nothing limits this scope, so a grant costs no write; a place left from a past block goes with the next one.

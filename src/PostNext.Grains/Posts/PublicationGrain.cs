@@ -252,7 +252,8 @@ public sealed partial class PublicationGrain(
 
     public async Task NudgeAsync(DateTimeOffset at)
     {
-        var due = at - time.GetUtcNow();
+        // A scheduled publication starts its attempt ahead of its time (see SchedulingOptions.PrepareAhead).
+        var due = TickAt(at) - time.GetUtcNow();
         if (due <= TimeSpan.Zero)
         {
             await TickAsync();
@@ -283,6 +284,10 @@ public sealed partial class PublicationGrain(
             return null; // Canceled, moved, or not this activation's attempt: nothing goes out.
         }
 
+        // A publication prepared ahead of its time holds its lease from now, and its call waits for the time: the lease
+        // and the check count from there.
+        var sendAt = PublicationPolicy.SendAt(S);
+        var from = sendAt > now ? sendAt : now;
         S.Late |= PublicationPolicy.IsLate(S, now, Options);
         S.Attempts++;
         S.ReconcileAttempts = 0;
@@ -292,9 +297,9 @@ public sealed partial class PublicationGrain(
             Id = attemptId,
             Number = S.Attempts,
             StartedAt = now,
-            LeaseUntil = now + Options.PublishTimeout + Options.LeaseMargin,
+            LeaseUntil = from + Options.PublishTimeout + Options.LeaseMargin,
             Silo = liveness.Self,
-            CheckAt = now + Options.ReminderPeriod,
+            CheckAt = from + Options.ReminderPeriod,
         };
         S.Status = PublicationStatus.Publishing;
         S.DeferredUntil = null;
@@ -302,7 +307,7 @@ public sealed partial class PublicationGrain(
 
         // The fence: this write fails on a stale ETag when another activation wrote first, and nothing is sent.
         await SaveAsync();
-        return new PublishTicket(S.Content, new Dictionary<string, string>(S.Checkpoints), S.CurrentAttempt.LeaseUntil);
+        return new PublishTicket(S.Content, new Dictionary<string, string>(S.Checkpoints), S.CurrentAttempt.LeaseUntil, sendAt > now ? sendAt : null);
     }
 
     public async Task CompleteAttemptAsync(string attemptId, AttemptReport report)
@@ -330,8 +335,7 @@ public sealed partial class PublicationGrain(
                            ?? (report.Outcome.ErrorCategory == ErrorCategory.RateLimited ? report.Outcome.RetryAfter ?? time.GetUtcNow() + Options.RetryBaseDelay : null);
         if (blockedUntil is { } until)
         {
-            var scope = report.Outcome.LimitedPostType is not null ? PostTypeScope() ?? LimitScope() : LimitScope();
-            await AfterAsync(() => scope.ReportBlockedAsync(until, report.Outcome.Message ?? "the platform reported its rate-limit budget spent"));
+            await ReportBlockedAsync(until, report.Outcome.Message ?? "the platform reported its rate-limit budget spent", report.Outcome.LimitedPostType);
         }
     }
 
@@ -371,6 +375,17 @@ public sealed partial class PublicationGrain(
 
         try
         {
+            if (runner.TryAbandon(Key, attempt.Id))
+            {
+                // Prepared ahead of its time and not sent: it goes back to waiting for its time (and gives its permit back),
+                // instead of leaving a lease that would have to be reconciled with the platform.
+                S.Status = PublicationStatus.Scheduled;
+                S.Attempts = Math.Max(0, S.Attempts - 1);
+                await SaveAsync();
+                await AfterAsync(ReturnPermitsAsync);
+                return;
+            }
+
             var report = await runner.DrainAsync(Key, attempt.Id, Options.DrainTimeout).WaitAsync(cancellationToken);
             if (report is not null)
             {
@@ -439,13 +454,14 @@ public sealed partial class PublicationGrain(
     private async Task StartAsync()
     {
         var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
-        var permit = await account.AcquireAsync(Key, S.DueAt);
+        var sendAt = PublicationPolicy.SendAt(S);
+        var permit = await account.AcquireAsync(Key, S.DueAt, sendAt);
         IRateLimitGrain? app = null;
         if (permit.Granted && limits.CurrentValue.For(S.Platform).LimitsApp)
         {
             // Without app windows the app scope neither counts nor holds a block (blocks go to the account): no call.
             app = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
-            permit = await app.AcquireAsync(Key, S.DueAt);
+            permit = await app.AcquireAsync(Key, S.DueAt, sendAt);
             if (!permit.Granted)
             {
                 await account.ReturnPermitAsync(Key);
@@ -454,7 +470,7 @@ public sealed partial class PublicationGrain(
 
         if (permit.Granted && PostTypeScope() is { } postType)
         {
-            permit = await postType.AcquireAsync(Key, S.DueAt);
+            permit = await postType.AcquireAsync(Key, S.DueAt, sendAt);
             if (!permit.Granted)
             {
                 await Task.WhenAll(account.ReturnPermitAsync(Key), app?.ReturnPermitAsync(Key) ?? Task.CompletedTask);
@@ -467,7 +483,7 @@ public sealed partial class PublicationGrain(
             return;
         }
 
-        runner.TryStartPublish(Key, Guid.NewGuid().ToString("N"), S.AccountId, S.Platform);
+        runner.TryStartPublish(Key, Guid.NewGuid().ToString("N"), S.AccountId, S.Platform, prepared: sendAt > time.GetUtcNow());
     }
 
     /// <summary>Whether a report belongs to the current attempt; a stale activation reloads once before it decides.</summary>
@@ -625,6 +641,16 @@ public sealed partial class PublicationGrain(
             ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.PostType(S.Platform, type, S.AccountId))
             : null;
 
+    /// <summary>Gives back the permits an attempt that sent nothing was granted.</summary>
+    private Task ReturnPermitsAsync() => Task.WhenAll(
+        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReturnPermitAsync(Key),
+        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReturnPermitAsync(Key) : Task.CompletedTask,
+        PostTypeScope()?.ReturnPermitAsync(Key) ?? Task.CompletedTask);
+
+    /// <summary>Records a limit the platform reported: on the post type's scope when it holds for that kind of post only.</summary>
+    private async Task ReportBlockedAsync(DateTimeOffset until, string reason, string? limitedPostType) =>
+        await AfterAsync(() => (limitedPostType is not null ? PostTypeScope() ?? LimitScope() : LimitScope()).ReportBlockedAsync(until, reason));
+
     /// <summary>Where a platform-reported limit is recorded: the app scope for platforms whose quota is per app, else the account.</summary>
     private IRateLimitGrain LimitScope()
     {
@@ -674,7 +700,7 @@ public sealed partial class PublicationGrain(
     private async Task ArmAsync(DateTimeOffset at)
     {
         var now = time.GetUtcNow();
-        var due = at - now;
+        var due = TickAt(at) - now;
         _precise?.Dispose();
         _precise = null;
         if (due < PreciseHorizon)
@@ -684,6 +710,13 @@ public sealed partial class PublicationGrain(
 
         await armedBuckets.EnsureArmedAsync(S.PostId, S.AccountId, at);
     }
+
+    /// <summary>
+    /// When the tick for <paramref name="at"/> comes: a scheduled publication's due time is preceded by its preparation.
+    /// (The due index stores microseconds, so a time read back from it is compared to the microsecond.)
+    /// </summary>
+    private DateTimeOffset TickAt(DateTimeOffset at) =>
+        Exists && S.Status == PublicationStatus.Scheduled && (at - S.DueAt).Duration() < TimeSpan.FromMilliseconds(1) ? PublicationPolicy.StartAt(S, Options) : at;
 
     private void SetPreciseTimer(TimeSpan due)
     {

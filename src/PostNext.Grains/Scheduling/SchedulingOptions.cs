@@ -55,6 +55,15 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan DueLookahead { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long before its due time a scheduled publication prepares its first attempt: it takes its rate-limit permit,
+    /// reads the account's token and persists its lease, then waits for the instant and only calls the platform then
+    /// (never earlier). Thousands due at one instant thus do their storage writes in the seconds before it, and at the
+    /// instant only the calls and their outcomes are left. Meanwhile it shows as <c>publishing</c> and can no longer be
+    /// edited or canceled. 0 prepares nothing ahead.
+    /// </summary>
+    public TimeSpan PrepareAhead { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often an open bucket reads the calendar index for what falls due next.</summary>
     public TimeSpan DuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -186,17 +186,23 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         _ => new PlatformError(ErrorCategory.Auth, $"The platform refused the grant ({(int)status}): {Trim(body)}", null, (int)status),
     };
 
-    /// <summary>Sends a request with the account's bearer token, within <see cref="PlatformOptions.RequestTimeout"/>.</summary>
+    /// <summary>Sends a request with the account's bearer token, within <see cref="PlatformOptions.RequestTimeout"/> (reads and reconciliation: no limits collected).</summary>
     protected Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken) =>
-        SendTimedAsync(request, account.AccessToken, cancellationToken);
+        SendTimedAsync(request, account.AccessToken, null, cancellationToken);
+
+    /// <summary>Sends a request of a publish or follow-up with the account's bearer token, recording the limits its response reports into <paramref name="limits"/>.</summary>
+    protected Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, PublishingIdentity account, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        SendTimedAsync(request, account.AccessToken, limits, cancellationToken);
 
     /// <summary>
     /// The one way a connector calls its platform: the bearer token (when there is one) and
-    /// <see cref="PlatformOptions.RequestTimeout"/> for the whole call, body included. A call that did not answer in time —
+    /// <see cref="PlatformOptions.RequestTimeout"/> for the whole call, body included. The rate limits the response's
+    /// headers report are recorded into <paramref name="limits"/> (the publish's or follow-up's collector), whatever its
+    /// status, so the attempt's outcome can carry them. A call that did not answer in time —
     /// by this timeout or the HTTP client's — surfaces as <see cref="TaskCanceledException"/>, which
     /// <see cref="AttemptAsync"/> classifies as transient before the irreversible step and as an unknown outcome after it.
     /// </summary>
-    protected async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? bearer, CancellationToken cancellationToken)
+    protected async Task<HttpResponseMessage> SendTimedAsync(HttpRequestMessage request, Secret? bearer, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
         if (bearer is not null)
         {
@@ -207,7 +213,9 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
         timeout.CancelAfter(Options.RequestTimeout);
         try
         {
-            return await Http.SendAsync(request, timeout.Token);
+            var response = await Http.SendAsync(request, timeout.Token);
+            limits?.Record(response.Headers, time.GetUtcNow());
+            return response;
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
@@ -277,9 +285,16 @@ public abstract class PlatformConnectorBase(IHttpClientFactory httpClients, IOpt
 
     /// <summary>
     /// Runs a publish: classified failures become outcomes; a broken call before the <see cref="IrreversibleMarker"/> is reached
-    /// is transient (nothing was created), after it the outcome is unknown and must be reconciled.
+    /// is transient (nothing was created), after it the outcome is unknown and must be reconciled. Whatever the outcome,
+    /// it carries the tightest limit its calls' responses reported into <paramref name="limits"/>.
     /// </summary>
-    protected async Task<PublishOutcome> AttemptAsync(Func<IrreversibleMarker, Task<PublishOutcome>> publish)
+    protected async Task<PublishOutcome> AttemptAsync(RateLimitCollector limits, Func<IrreversibleMarker, Task<PublishOutcome>> publish)
+    {
+        var outcome = await OutcomeAsync(publish);
+        return outcome with { Limit = PlatformLimit.Tighter(outcome.Limit, limits.Tightest) };
+    }
+
+    private async Task<PublishOutcome> OutcomeAsync(Func<IrreversibleMarker, Task<PublishOutcome>> publish)
     {
         var irreversible = new IrreversibleMarker();
         try

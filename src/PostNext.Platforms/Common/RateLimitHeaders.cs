@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using PostNext.Abstractions.Posts;
 
 namespace PostNext.Platforms.Common;
 
@@ -9,6 +10,9 @@ public sealed record RateLimitSnapshot(long? Limit, long? Remaining, DateTimeOff
 {
     /// <summary>When calls may resume: the reset time if the budget is spent (or usage is at 100 %).</summary>
     public DateTimeOffset? BlockedUntil => (Remaining == 0 || UsagePercent >= 100) ? ResetAt : null;
+
+    /// <summary>The limit as an attempt's outcome carries it.</summary>
+    public PlatformLimit ToLimit() => new(Limit, Remaining, ResetAt, BlockedUntil);
 }
 
 /// <summary>Reads the rate-limit signals the platforms send: Retry-After, X's x-rate-limit-* and 24-hour headers, Meta's usage headers.</summary>

@@ -60,7 +60,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         var user = await ExchangeForLongLivedAsync(shortLived.AccessToken, cancellationToken);
 
         // The person's id names the grant every Page shares, whatever user token each Page keeps and refreshes.
-        var person = Text((await GetAsync(Graph("me", ("fields", "id")), user.AccessToken, cancellationToken))["id"]);
+        var person = Text((await GetAsync(Graph("me", ("fields", "id")), user.AccessToken, null, cancellationToken))["id"]);
         var pages = (await ManagedPagesAsync(user.AccessToken, cancellationToken)).Where(p => p.CanPublish)
             .Select(page => new ConnectedAccount(
                 page.Id, page.Username ?? page.Id, page.Name, new TokenSet(page.Token, user.AccessToken, null, GrantOwner: person), ConnectCandidateKinds.Page))
@@ -86,7 +86,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         try
         {
             var user = await ExchangeForLongLivedAsync(current.RefreshToken, cancellationToken);
-            var me = await GetAsync(Graph("me", ("fields", "id")), current.AccessToken, cancellationToken);
+            var me = await GetAsync(Graph("me", ("fields", "id")), current.AccessToken, null, cancellationToken);
             var pageId = Text(me["id"]);
             var page = (await ManagedPagesAsync(user.AccessToken, cancellationToken)).FirstOrDefault(p => p.Id == pageId)
                        ?? throw new PlatformException(new PlatformError(ErrorCategory.Auth, $"Facebook: the person no longer manages Page {pageId}; reconnect it."));
@@ -115,7 +115,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
 
         try
         {
-            await SendGraphAsync(new HttpRequestMessage(HttpMethod.Delete, Graph("me/permissions")), current.RefreshToken, cancellationToken);
+            await SendGraphAsync(new HttpRequestMessage(HttpMethod.Delete, Graph("me/permissions")), current.RefreshToken, null, cancellationToken);
         }
         catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException)
         {
@@ -125,7 +125,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
 
     protected override string CommentTextField => "message";
 
-    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(request.Limits, async marker =>
     {
         var token = RequireToken(request.Account);
 
@@ -162,7 +162,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
     {
         var pageId = request.Account.ExternalId;
         var text = request.Content.Text;
-        var photos = await UploadUnpublishedPhotosAsync(pageId, request.Content.Media, token, cancellationToken);
+        var photos = await UploadUnpublishedPhotosAsync(pageId, request.Content.Media, token, request.Limits, cancellationToken);
         if (photos.Count == 0 && string.IsNullOrWhiteSpace(text))
         {
             return PublishOutcome.Failure(ErrorCategory.InvalidContent, "Facebook: nothing to publish (no text and no media).");
@@ -182,7 +182,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
         body["published"] = true;
         await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
         var created = await IrreversibleAsync(marker, () =>
-            PostJsonAsync(Graph($"{pageId}/feed", ("fields", "id,permalink_url")), body, token, cancellationToken));
+            PostJsonAsync(Graph($"{pageId}/feed", ("fields", "id,permalink_url")), body, token, request.Limits, cancellationToken));
         var postId = Text(created["id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.UnknownOutcome, "Facebook accepted the post but sent no id."));
         await request.SaveCheckpointAsync(PostCheckpoint, postId);
@@ -201,7 +201,7 @@ public sealed partial class FacebookConnector(IHttpClientFactory httpClients, IO
 
     private async Task<IReadOnlyList<ManagedPage>> ManagedPagesAsync(Secret userToken, CancellationToken cancellationToken)
     {
-        var accounts = await GetAsync(Graph("me/accounts", ("fields", "id,name,username,access_token,tasks"), ("limit", "100")), userToken, cancellationToken);
+        var accounts = await GetAsync(Graph("me/accounts", ("fields", "id,name,username,access_token,tasks"), ("limit", "100")), userToken, null, cancellationToken);
         return [.. (accounts["data"] as JsonArray ?? []).OfType<JsonObject>()
             .Where(p => Text(p["id"]) is not null && Text(p["access_token"]) is not null)
             .Select(p => new ManagedPage(

@@ -14,12 +14,12 @@ public sealed partial class FacebookConnector
     /// stops here leaves nothing on the Page.
     /// </summary>
     private async Task<IReadOnlyList<string>> UploadUnpublishedPhotosAsync(
-        string pageId, IReadOnlyList<MediaItem> media, Secret token, CancellationToken cancellationToken)
+        string pageId, IReadOnlyList<MediaItem> media, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
         foreach (var image in media.Where(m => m.Type == MediaType.Image))
         {
-            var photo = await PostJsonAsync(Graph($"{pageId}/photos"), new JsonObject { ["url"] = image.Url, ["published"] = false }, token, cancellationToken);
+            var photo = await PostJsonAsync(Graph($"{pageId}/photos"), new JsonObject { ["url"] = image.Url, ["published"] = false }, token, limits, cancellationToken);
             ids.Add(Text(photo["id"]) ?? throw new PlatformException(
                 new PlatformError(ErrorCategory.Transient, "Facebook accepted a photo but sent no id.")));
         }
@@ -49,7 +49,7 @@ public sealed partial class FacebookConnector
         body["published"] = true;
         await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
         var url = WithQuery(new Uri(Options.UploadBaseUrl ?? Options.ApiBaseUrl!, $"{Version}/{pageId}/videos"), ("fields", "id,permalink_url"));
-        var created = await IrreversibleAsync(marker, () => PostJsonAsync(url, body, token, cancellationToken));
+        var created = await IrreversibleAsync(marker, () => PostJsonAsync(url, body, token, request.Limits, cancellationToken));
         var videoId = Text(created["id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.UnknownOutcome, "Facebook accepted the video but sent no id."));
         await request.SaveCheckpointAsync(VideoCheckpoint, videoId);
@@ -57,7 +57,7 @@ public sealed partial class FacebookConnector
         VideoState state;
         try
         {
-            state = await WaitForVideoAsync(videoId, token, cancellationToken);
+            state = await WaitForVideoAsync(videoId, token, request.Limits, cancellationToken);
         }
         catch (PlatformException ex)
         {
@@ -70,13 +70,13 @@ public sealed partial class FacebookConnector
             : PublishOutcome.Success(videoId, Absolute(Text(created["permalink_url"])) ?? state.Permalink ?? VideoPermalink(pageId, videoId), Time.GetUtcNow());
     }
 
-    private Task<VideoState> WaitForVideoAsync(string videoId, Secret token, CancellationToken cancellationToken) =>
-        PollUntilSettledAsync(() => VideoStateAsync(videoId, token, cancellationToken), s => s.Ready || s.Failed, cancellationToken);
+    private Task<VideoState> WaitForVideoAsync(string videoId, Secret token, RateLimitCollector limits, CancellationToken cancellationToken) =>
+        PollUntilSettledAsync(() => VideoStateAsync(videoId, token, limits, cancellationToken), s => s.Ready || s.Failed, cancellationToken);
 
     /// <summary><c>GET /{video-id}?fields=status,…</c>: <c>status.video_status</c> is ready, processing, error or expired.</summary>
-    private async Task<VideoState> VideoStateAsync(string videoId, Secret token, CancellationToken cancellationToken)
+    private async Task<VideoState> VideoStateAsync(string videoId, Secret token, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
-        var video = await GetAsync(Graph(videoId, ("fields", "status,permalink_url,created_time")), token, cancellationToken);
+        var video = await GetAsync(Graph(videoId, ("fields", "status,permalink_url,created_time")), token, limits, cancellationToken);
         var status = video["status"] as JsonObject;
         var videoStatus = Text(status?["video_status"]);
         var detail = Text(status?["processing_phase"]?["error"]?["message"]) ?? Text(status?["uploading_phase"]?["error"]?["message"]) ?? videoStatus ?? "unknown";

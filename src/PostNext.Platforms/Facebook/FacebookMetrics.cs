@@ -27,7 +27,7 @@ public sealed partial class FacebookConnector
 
             // Feed posts are "{page}_{post}"; a bare id is a video, which has no shares field and no insights edge.
             var isPost = id.Contains('_', StringComparison.Ordinal);
-            var counts = await GetAsync(Graph(id, ("fields", isPost ? "shares," + CountFields : CountFields)), token, cancellationToken);
+            var counts = await GetAsync(Graph(id, ("fields", isPost ? "shares," + CountFields : CountFields)), token, null, cancellationToken);
             var impressions = isPost ? await InsightAsync(Graph($"{id}/insights", ("metric", "post_media_view")), token, cancellationToken) : null;
             // A reel's plays are fb_reels_total_plays in its video insights ("Introducing Reels Metrics API", Meta blog 2022-12-15).
             var viewsMetric = request.Content.Options?.Facebook?.Type == PostTypes.Reel ? "fb_reels_total_plays" : "total_video_views";
@@ -45,7 +45,7 @@ public sealed partial class FacebookConnector
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
         ReadMetricsAsync(async () =>
         {
-            var page = await GetAsync(Graph(account.ExternalId, ("fields", "followers_count,fan_count")), RequireToken(account), cancellationToken);
+            var page = await GetAsync(Graph(account.ExternalId, ("fields", "followers_count,fan_count")), RequireToken(account), null, cancellationToken);
             return new AccountMetrics(OptionalCount(page["followers_count"]) ?? Count(page["fan_count"]), null, null, Time.GetUtcNow());
         });
 
@@ -57,7 +57,7 @@ public sealed partial class FacebookConnector
     {
         try
         {
-            var insights = await GetAsync(url, token, cancellationToken);
+            var insights = await GetAsync(url, token, null, cancellationToken);
             var metric = (insights["data"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault();
             return OptionalCount((metric?["values"] as JsonArray)?.FirstOrDefault()?["value"]);
         }

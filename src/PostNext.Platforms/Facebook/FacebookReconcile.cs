@@ -46,12 +46,12 @@ public sealed partial class FacebookConnector
 
         if (request.Checkpoint(PostCheckpoint) is { } postId)
         {
-            return ReconcileResult.Found(await DescribePostAsync(postId, token, cancellationToken));
+            return ReconcileResult.Found(await DescribePostAsync(postId, token, request.Limits, cancellationToken));
         }
 
         if (request.Checkpoint(VideoCheckpoint) is { } videoId)
         {
-            var video = await VideoStateAsync(videoId, token, cancellationToken);
+            var video = await VideoStateAsync(videoId, token, request.Limits, cancellationToken);
             return video.Failed
                 ? ReconcileResult.NotFound
                 : ReconcileResult.Found(PublishOutcome.Success(
@@ -62,11 +62,11 @@ public sealed partial class FacebookConnector
     }
 
     /// <summary>A post known to exist, with its permalink and time when Facebook tells them (they are cosmetic).</summary>
-    private async Task<PublishOutcome> DescribePostAsync(string postId, Secret token, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> DescribePostAsync(string postId, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         try
         {
-            var post = await GetAsync(Graph(postId, ("fields", "id,permalink_url,created_time")), token, cancellationToken);
+            var post = await GetAsync(Graph(postId, ("fields", "id,permalink_url,created_time")), token, limits, cancellationToken);
             return PublishOutcome.Success(postId, Text(post["permalink_url"]) ?? PostPermalink(postId), ParseTime(post["created_time"]) ?? Time.GetUtcNow());
         }
         catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or JsonException)
@@ -83,7 +83,7 @@ public sealed partial class FacebookConnector
         var isVideo = request.Content.Media.Any(m => m.Type == MediaType.Video);
         var (edge, textField) = isVideo ? ("videos", "description") : ("posts", "message");
         var page = await GetAsync(Graph($"{pageId}/{edge}",
-            ("fields", $"id,{textField},created_time,permalink_url"), ("since", UnixSeconds(since)), ("limit", "100")), token, cancellationToken);
+            ("fields", $"id,{textField},created_time,permalink_url"), ("since", UnixSeconds(since)), ("limit", "100")), token, null, cancellationToken);
         var text = request.Content.Text.Trim();
         var match = (page["data"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(p => (Post: p, At: ParseTime(p["created_time"])))

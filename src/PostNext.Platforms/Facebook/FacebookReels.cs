@@ -41,7 +41,7 @@ public sealed partial class FacebookConnector
         }
 
         await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
-        var finished = await IrreversibleAsync(marker, () => PostJsonAsync(Graph($"{pageId}/video_reels"), finish, token, cancellationToken));
+        var finished = await IrreversibleAsync(marker, () => PostJsonAsync(Graph($"{pageId}/video_reels"), finish, token, request.Limits, cancellationToken));
         if (!IsTrue(finished["success"]))
         {
             throw new PlatformException(new PlatformError(ErrorCategory.UnknownOutcome, $"Facebook answered the reel's finish without success: {finished.ToJsonString()}"));
@@ -50,7 +50,7 @@ public sealed partial class FacebookConnector
         ReelState state;
         try
         {
-            state = await WaitForReelAsync(videoId, token, cancellationToken);
+            state = await WaitForReelAsync(videoId, token, request.Limits, cancellationToken);
         }
         catch (PlatformException ex)
         {
@@ -70,7 +70,7 @@ public sealed partial class FacebookConnector
     /// </summary>
     private async Task<ReconcileResult> ReelFromCheckpointAsync(PublishRequest request, string videoId, Secret token, CancellationToken cancellationToken)
     {
-        var state = await ReelStateAsync(videoId, token, cancellationToken);
+        var state = await ReelStateAsync(videoId, token, request.Limits, cancellationToken);
         if (state.Published)
         {
             return ReconcileResult.Found(PublishOutcome.Success(videoId, ReelPermalink(videoId), state.PublishedAt ?? Time.GetUtcNow()));
@@ -86,16 +86,16 @@ public sealed partial class FacebookConnector
             : ReconcileResult.NotFound;
     }
 
-    private Task<ReelState> WaitForReelAsync(string videoId, Secret token, CancellationToken cancellationToken) =>
-        PollUntilSettledAsync(() => ReelStateAsync(videoId, token, cancellationToken), s => s.Published || s.Failed, cancellationToken);
+    private Task<ReelState> WaitForReelAsync(string videoId, Secret token, RateLimitCollector limits, CancellationToken cancellationToken) =>
+        PollUntilSettledAsync(() => ReelStateAsync(videoId, token, limits, cancellationToken), s => s.Published || s.Failed, cancellationToken);
 
     /// <summary>
     /// <c>GET /{video-id}?fields=status</c> of a reel or a video story: <c>video_status</c> and the <c>uploading_phase</c>, <c>processing_phase</c> and
     /// <c>publishing_phase</c> (whose <c>publish_status</c> is "published" once the reel is live).
     /// </summary>
-    private async Task<ReelState> ReelStateAsync(string videoId, Secret token, CancellationToken cancellationToken)
+    private async Task<ReelState> ReelStateAsync(string videoId, Secret token, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
-        var video = await GetAsync(Graph(videoId, ("fields", "status")), token, cancellationToken);
+        var video = await GetAsync(Graph(videoId, ("fields", "status")), token, limits, cancellationToken);
         var status = video["status"] as JsonObject;
         var videoStatus = Text(status?["video_status"]);
         var phases = new[] { "uploading_phase", "processing_phase", "publishing_phase" }.Select(p => status?[p] as JsonObject).ToList();
@@ -120,7 +120,7 @@ public sealed partial class FacebookConnector
     {
         var videoId = request.Checkpoint(checkpoint);
         var uploadUrl = request.Checkpoint(UploadUrlCheckpoint);
-        var session = videoId is null ? null : await ReelStateAsync(videoId, token, cancellationToken);
+        var session = videoId is null ? null : await ReelStateAsync(videoId, token, request.Limits, cancellationToken);
         if (videoId is null || session!.Failed)
         {
             (videoId, uploadUrl) = await StartUploadAsync(request, edge, checkpoint, token, cancellationToken);
@@ -129,7 +129,7 @@ public sealed partial class FacebookConnector
 
         if (session?.Uploaded != true)
         {
-            await UploadHostedFileAsync(videoId, uploadUrl, fileUrl, token, cancellationToken);
+            await UploadHostedFileAsync(videoId, uploadUrl, fileUrl, token, request.Limits, cancellationToken);
         }
 
         return videoId;
@@ -142,7 +142,7 @@ public sealed partial class FacebookConnector
     private async Task<(string VideoId, string? UploadUrl)> StartUploadAsync(
         PublishRequest request, string edge, string checkpoint, Secret token, CancellationToken cancellationToken)
     {
-        var started = await PostJsonAsync(Graph($"{request.Account.ExternalId}/{edge}"), new JsonObject { ["upload_phase"] = "start" }, token, cancellationToken);
+        var started = await PostJsonAsync(Graph($"{request.Account.ExternalId}/{edge}"), new JsonObject { ["upload_phase"] = "start" }, token, request.Limits, cancellationToken);
         var videoId = Text(started["video_id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Transient, "Facebook opened an upload session but sent no video id."));
         await request.SaveCheckpointAsync(checkpoint, videoId);
@@ -160,7 +160,7 @@ public sealed partial class FacebookConnector
     /// <c>file_url</c> header (Reels Publishing API, "Upload a hosted file"). The URL is the one Facebook answered, and
     /// the token goes only to Facebook's own hosts (or the configured Graph API's origin).
     /// </summary>
-    private async Task UploadHostedFileAsync(string videoId, string? answeredUrl, string fileUrl, Secret token, CancellationToken cancellationToken)
+    private async Task UploadHostedFileAsync(string videoId, string? answeredUrl, string fileUrl, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var uploadUrl = answeredUrl is not null && Uri.TryCreate(answeredUrl, UriKind.Absolute, out var parsed) &&
                         parsed.AbsolutePath.EndsWith("/" + videoId, StringComparison.Ordinal)
@@ -174,7 +174,7 @@ public sealed partial class FacebookConnector
         using var upload = new HttpRequestMessage(HttpMethod.Post, uploadUrl);
         upload.Headers.TryAddWithoutValidation("Authorization", "OAuth " + token.Reveal());
         upload.Headers.TryAddWithoutValidation("file_url", fileUrl);
-        using var response = await SendTimedAsync(upload, null, cancellationToken);
+        using var response = await SendTimedAsync(upload, null, limits, cancellationToken);
         if (await ReadOrThrowAsync(response, cancellationToken) is not JsonObject { } answer || !IsTrue(answer["success"]))
         {
             throw new PlatformException(new PlatformError(ErrorCategory.Transient, $"Facebook did not take the hosted file for video {videoId}."));

@@ -41,19 +41,19 @@ public sealed partial class FacebookConnector
             mediaId = await OpenOrResumeUploadAsync(request, "video_stories", StoryMediaCheckpoint, item.Url, token, cancellationToken);
             await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
             published = await IrreversibleAsync(marker, () => PostJsonAsync(Graph($"{pageId}/video_stories"),
-                new JsonObject { ["upload_phase"] = "finish", ["video_id"] = mediaId }, token, cancellationToken));
+                new JsonObject { ["upload_phase"] = "finish", ["video_id"] = mediaId }, token, request.Limits, cancellationToken));
         }
         else
         {
             if (mediaId is null)
             {
-                mediaId = (await UploadUnpublishedPhotosAsync(pageId, [item], token, cancellationToken))[0];
+                mediaId = (await UploadUnpublishedPhotosAsync(pageId, [item], token, request.Limits, cancellationToken))[0];
                 await request.SaveCheckpointAsync(StoryMediaCheckpoint, mediaId);
             }
 
             await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
             published = await IrreversibleAsync(marker, () => PostJsonAsync(Graph($"{pageId}/photo_stories"),
-                new JsonObject { ["photo_id"] = mediaId }, token, cancellationToken));
+                new JsonObject { ["photo_id"] = mediaId }, token, request.Limits, cancellationToken));
         }
 
         var postId = IsTrue(published["success"]) ? Text(published["post_id"]) : null;
@@ -82,7 +82,7 @@ public sealed partial class FacebookConnector
             return ReconcileResult.NotFound;
         }
 
-        var stories = await GetAsync(Graph($"{request.Account.ExternalId}/stories", ("fields", "post_id,media_id,media_type,status,creation_time,url")), token, cancellationToken);
+        var stories = await GetAsync(Graph($"{request.Account.ExternalId}/stories", ("fields", "post_id,media_id,media_type,status,creation_time,url")), token, request.Limits, cancellationToken);
         var match = (stories["data"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(s => Text(s["media_id"]) == mediaId);
         if (match is not null && Text(match["post_id"]) is { } found)
         {

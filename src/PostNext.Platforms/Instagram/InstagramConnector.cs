@@ -67,7 +67,7 @@ public sealed partial class InstagramConnector(IHttpClientFactory httpClients, I
 
         var longLived = await GetTokenAsync(Api("access_token"), cancellationToken,
             ("grant_type", "ig_exchange_token"), ("client_secret", o.ClientSecret), ("access_token", shortLived.AccessToken.Reveal()));
-        var me = await GetAsync(Graph("me", ("fields", "user_id,username,name")), longLived.AccessToken, cancellationToken);
+        var me = await GetAsync(Graph("me", ("fields", "user_id,username,name")), longLived.AccessToken, null, cancellationToken);
         var userId = Text(me["user_id"]) ?? Text(me["id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Auth, "Instagram: the profile carried no user id."));
         var username = Text(me["username"]) ?? userId;
@@ -113,7 +113,7 @@ public sealed partial class InstagramConnector(IHttpClientFactory httpClients, I
 
     protected override string CommentTextField => "text";
 
-    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(request.Limits, async marker =>
     {
         var token = RequireToken(request.Account);
         var media = request.Content.Media;
@@ -135,16 +135,16 @@ public sealed partial class InstagramConnector(IHttpClientFactory httpClients, I
                 $"Instagram: container {saved.Id} is published but its media is not listed yet.");
         }
 
-        await EnsurePublishingQuotaAsync(request.Account.ExternalId, token, cancellationToken);
+        await EnsurePublishingQuotaAsync(request.Account.ExternalId, token, request.Limits, cancellationToken);
         var containerId = saved?.Id ?? await CreateContainerAsync(request, token, cancellationToken);
-        await WaitUntilFinishedAsync(containerId, token, cancellationToken);
+        await WaitUntilFinishedAsync(containerId, token, request.Limits, cancellationToken);
 
         await request.SaveCheckpointAsync(SentAtCheckpoint, UnixSeconds(Time.GetUtcNow()));
         var published = await IrreversibleAsync(marker, () => SendGraphAsync(
-            new HttpRequestMessage(HttpMethod.Post, Graph($"{request.Account.ExternalId}/media_publish", ("creation_id", containerId))), token, cancellationToken));
+            new HttpRequestMessage(HttpMethod.Post, Graph($"{request.Account.ExternalId}/media_publish", ("creation_id", containerId))), token, request.Limits, cancellationToken));
         var mediaId = Text(published["id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.UnknownOutcome, "Instagram accepted media_publish but sent no media id."));
-        return await DescribeMediaAsync(mediaId, request.Account, token, cancellationToken);
+        return await DescribeMediaAsync(mediaId, request.Account, token, request.Limits, cancellationToken);
     });
 
     protected override PlatformError? ClassifySpecific(MetaGraphError error, HttpResponseMessage response) =>

@@ -21,7 +21,7 @@ public sealed partial class InstagramConnector
 
         try
         {
-            var status = await ContainerStatusAsync(saved, token, cancellationToken);
+            var status = await ContainerStatusAsync(saved, token, request.Limits, cancellationToken);
             return status.Code is ContainerStatus.Error or ContainerStatus.Expired ? null : status;
         }
         catch (PlatformException ex) when (ex.Error.Category == ErrorCategory.InvalidContent)
@@ -56,7 +56,7 @@ public sealed partial class InstagramConnector
 
             foreach (var child in children)
             {
-                await WaitUntilFinishedAsync(child, token, cancellationToken);
+                await WaitUntilFinishedAsync(child, token, request.Limits, cancellationToken);
             }
 
             containerId = await CreateAsync(request, [new("media_type", "CAROUSEL"), new("children", string.Join(',', children)), .. Caption(request), .. Extras(options, null)],
@@ -69,7 +69,7 @@ public sealed partial class InstagramConnector
 
     private async Task<string> CreateAsync(PublishRequest request, KeyValuePair<string, string>[] fields, Secret token, CancellationToken cancellationToken)
     {
-        var created = await PostFormAsync(Graph($"{request.Account.ExternalId}/media"), fields, token, cancellationToken);
+        var created = await PostFormAsync(Graph($"{request.Account.ExternalId}/media"), fields, token, request.Limits, cancellationToken);
         return Text(created["id"]) ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Transient, "Instagram accepted a container but sent no id."));
     }
@@ -113,9 +113,9 @@ public sealed partial class InstagramConnector
     private static KeyValuePair<string, string>[] Caption(PublishRequest request) =>
         string.IsNullOrEmpty(request.Content.Text) ? [] : [new("caption", request.Content.Text)];
 
-    private async Task<ContainerStatus> ContainerStatusAsync(string containerId, Secret token, CancellationToken cancellationToken)
+    private async Task<ContainerStatus> ContainerStatusAsync(string containerId, Secret token, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
-        var container = await GetAsync(Graph(containerId, ("fields", "status_code,status")), token, cancellationToken);
+        var container = await GetAsync(Graph(containerId, ("fields", "status_code,status")), token, limits, cancellationToken);
         return new ContainerStatus(containerId, Text(container["status_code"]) ?? ContainerStatus.InProgress, Text(container["status"]));
     }
 
@@ -123,12 +123,12 @@ public sealed partial class InstagramConnector
     /// Polls until FINISHED. ERROR is the media's fault (its 2207xxx code kept); EXPIRED, or still processing at
     /// <see cref="PlatformOptions.ProcessingTimeout"/>, is transient: the next attempt starts over or resumes the same container.
     /// </summary>
-    private async Task WaitUntilFinishedAsync(string containerId, Secret token, CancellationToken cancellationToken)
+    private async Task WaitUntilFinishedAsync(string containerId, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
         while (true)
         {
-            var status = await ContainerStatusAsync(containerId, token, cancellationToken);
+            var status = await ContainerStatusAsync(containerId, token, limits, cancellationToken);
             switch (status.Code)
             {
                 case ContainerStatus.Finished:
@@ -155,12 +155,12 @@ public sealed partial class InstagramConnector
     /// the window (<c>config.quota_duration</c>, 24 h) rather than failing at media_publish. The window moves, so the
     /// earliest slot may come sooner; waiting the whole window never publishes over the limit.
     /// </summary>
-    private async Task EnsurePublishingQuotaAsync(string igUserId, Secret token, CancellationToken cancellationToken)
+    private async Task EnsurePublishingQuotaAsync(string igUserId, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         JsonObject limit;
         try
         {
-            limit = await GetAsync(Graph($"{igUserId}/content_publishing_limit", ("fields", "quota_usage,config")), token, cancellationToken);
+            limit = await GetAsync(Graph($"{igUserId}/content_publishing_limit", ("fields", "quota_usage,config")), token, limits, cancellationToken);
         }
         catch (PlatformException ex) when (ex.Error.Category == ErrorCategory.InvalidContent)
         {

@@ -20,7 +20,7 @@ public sealed partial class InstagramConnector
             var token = RequireToken(request.Account);
             try
             {
-                var insights = await GetAsync(Graph($"{request.ExternalId}/insights", ("metric", MediaMetrics)), token, cancellationToken);
+                var insights = await GetAsync(Graph($"{request.ExternalId}/insights", ("metric", MediaMetrics)), token, null, cancellationToken);
                 var values = (insights["data"] as JsonArray ?? []).OfType<JsonObject>()
                     .Where(m => Text(m["name"]) is not null)
                     .ToDictionary(m => Text(m["name"])!, m => OptionalCount((m["values"] as JsonArray)?.FirstOrDefault()?["value"]) ?? OptionalCount(m["total_value"]?["value"]));
@@ -37,7 +37,7 @@ public sealed partial class InstagramConnector
             {
                 // Insights refused for this media (too old, a story, too few viewers — code 10 —, no insights permission):
                 // the public counts still stand. A dead token fails this read as well, as auth.
-                var media = await GetAsync(Graph(request.ExternalId, ("fields", "like_count,comments_count")), token, cancellationToken);
+                var media = await GetAsync(Graph(request.ExternalId, ("fields", "like_count,comments_count")), token, null, cancellationToken);
                 return new PostMetrics(Count(media["like_count"]), Count(media["comments_count"]), 0, null, null, null, Time.GetUtcNow());
             }
         });
@@ -45,7 +45,7 @@ public sealed partial class InstagramConnector
     public override Task<MetricsResult<AccountMetrics>> ReadAccountMetricsAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
         ReadMetricsAsync(async () =>
         {
-            var user = await GetAsync(Graph(account.ExternalId, ("fields", "followers_count,follows_count,media_count")), RequireToken(account), cancellationToken);
+            var user = await GetAsync(Graph(account.ExternalId, ("fields", "followers_count,follows_count,media_count")), RequireToken(account), null, cancellationToken);
             return new AccountMetrics(Count(user["followers_count"]), OptionalCount(user["follows_count"]), OptionalCount(user["media_count"]), Time.GetUtcNow());
         });
 }

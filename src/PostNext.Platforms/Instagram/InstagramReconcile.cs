@@ -28,7 +28,7 @@ public sealed partial class InstagramConnector
                 return ReconcileResult.NotFound;
             }
 
-            var status = await ContainerStatusAsync(containerId, token, cancellationToken);
+            var status = await ContainerStatusAsync(containerId, token, null, cancellationToken);
             if (status.Code != ContainerStatus.Published)
             {
                 return ReconcileResult.NotFound;
@@ -44,7 +44,7 @@ public sealed partial class InstagramConnector
     private async Task<PublishOutcome?> FindPublishedMediaAsync(PublishRequest request, Secret token, CancellationToken cancellationToken)
     {
         var since = FromUnixSeconds(request.Checkpoint(SentAtCheckpoint)) is { } sentAt ? sentAt - TimeSpan.FromMinutes(2) : DateTimeOffset.MinValue;
-        var recent = await GetAsync(Graph($"{request.Account.ExternalId}/media", ("fields", "id,caption,timestamp,permalink"), ("limit", "25")), token, cancellationToken);
+        var recent = await GetAsync(Graph($"{request.Account.ExternalId}/media", ("fields", "id,caption,timestamp,permalink"), ("limit", "25")), token, request.Limits, cancellationToken);
         var caption = request.Content.Text.Trim();
         var match = (recent["data"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(m => (Media: m, At: ParseTime(m["timestamp"])))
@@ -57,11 +57,11 @@ public sealed partial class InstagramConnector
     }
 
     /// <summary>The published media's permalink and time; the post is live, so a failed read falls back to the profile.</summary>
-    private async Task<PublishOutcome> DescribeMediaAsync(string mediaId, PublishingIdentity account, Secret token, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> DescribeMediaAsync(string mediaId, PublishingIdentity account, Secret token, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         try
         {
-            var media = await GetAsync(Graph(mediaId, ("fields", "id,permalink,timestamp")), token, cancellationToken);
+            var media = await GetAsync(Graph(mediaId, ("fields", "id,permalink,timestamp")), token, limits, cancellationToken);
             return PublishOutcome.Success(mediaId, Text(media["permalink"]) ?? ProfileLink(account), ParseTime(media["timestamp"]) ?? Time.GetUtcNow());
         }
         catch (Exception ex) when (ex is PlatformException or HttpRequestException or TaskCanceledException or JsonException)

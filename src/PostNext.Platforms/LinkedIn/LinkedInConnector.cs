@@ -70,7 +70,7 @@ public sealed partial class LinkedInConnector(
             ["redirect_uri"] = exchange.RedirectUri.ToString(),
         }, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, Api("v2/userinfo"));
-        using var response = await SendTimedAsync(request, tokens.AccessToken, cancellationToken);
+        using var response = await SendTimedAsync(request, tokens.AccessToken, null, cancellationToken);
         var user = await ReadOrThrowAsync(response, cancellationToken);
         var sub = user?["sub"]?.GetValue<string>() ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Auth, "LinkedIn's /v2/userinfo answered without a sub (is the openid scope granted?)."));
@@ -103,7 +103,7 @@ public sealed partial class LinkedInConnector(
             : options.LinkedIn?.Visibility ?? "PUBLIC";
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(async irreversible =>
+        AttemptAsync(request.Limits, async irreversible =>
         {
             var author = request.Account.ExternalId;
             var visibility = Visibility(request.Options, author);
@@ -135,7 +135,7 @@ public sealed partial class LinkedInConnector(
             await request.SaveCheckpointAsync(CreateSentCheckpoint, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
             using var message = Rest(HttpMethod.Post, "rest/posts", body);
             irreversible.Reach();
-            using var response = await SendAsync(message, request.Account, cancellationToken);
+            using var response = await SendAsync(message, request.Account, request.Limits, cancellationToken);
             if (await ReadCreateAsync(response, sentBefore: request.Checkpoint(CreateSentCheckpoint) is not null, cancellationToken) is { } earlier)
             {
                 return PublishOutcome.Success(earlier, Permalink(earlier), Time.GetUtcNow());
@@ -153,7 +153,7 @@ public sealed partial class LinkedInConnector(
     /// <c>x-restli-id</c> (or the body's <c>id</c>).
     /// </summary>
     public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(async irreversible =>
+        AttemptAsync(request.Limits, async irreversible =>
         {
             var body = new JsonObject
             {
@@ -163,7 +163,7 @@ public sealed partial class LinkedInConnector(
             };
             using var message = Rest(HttpMethod.Post, $"rest/socialActions/{Encoded(request.ParentId)}/comments", body);
             irreversible.Reach();
-            using var response = await SendAsync(message, request.Account, cancellationToken);
+            using var response = await SendAsync(message, request.Account, request.Limits, cancellationToken);
             var created = await ReadCommentAsync(response, cancellationToken);
             var id = response.Headers.TryGetValues("x-restli-id", out var ids) ? ids.FirstOrDefault() : created?["id"]?.ToString();
             return string.IsNullOrEmpty(id)
@@ -224,11 +224,14 @@ public sealed partial class LinkedInConnector(
         return request;
     }
 
-    private async Task<JsonNode?> SendRestAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken)
+    private Task<JsonNode?> SendRestAsync(HttpRequestMessage request, PublishingIdentity account, CancellationToken cancellationToken) =>
+        SendRestAsync(request, account, null, cancellationToken);
+
+    private async Task<JsonNode?> SendRestAsync(HttpRequestMessage request, PublishingIdentity account, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
         using (request)
         {
-            using var response = await SendAsync(request, account, cancellationToken);
+            using var response = await SendAsync(request, account, limits, cancellationToken);
             return await ReadOrThrowAsync(response, cancellationToken);
         }
     }

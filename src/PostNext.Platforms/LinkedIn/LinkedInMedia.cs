@@ -31,7 +31,7 @@ public sealed partial class LinkedInConnector
                 throw new PlatformException(new PlatformError(ErrorCategory.InvalidContent, "A LinkedIn post carries one video and nothing else."));
             }
 
-            var video = await UploadVideoAsync(videos[0], request.Account, cancellationToken);
+            var video = await UploadVideoAsync(videos[0], request.Account, request.Limits, cancellationToken);
             var media = new JsonObject { ["id"] = video };
             if (!string.IsNullOrWhiteSpace(request.Content.Title))
             {
@@ -44,7 +44,7 @@ public sealed partial class LinkedInConnector
         var images = new List<string>();
         foreach (var item in items)
         {
-            images.Add(await UploadImageAsync(item, request.Account, cancellationToken));
+            images.Add(await UploadImageAsync(item, request.Account, request.Limits, cancellationToken));
         }
 
         var content = images.Count == 1
@@ -53,13 +53,13 @@ public sealed partial class LinkedInConnector
         return (content, images);
     }
 
-    private async Task<string> UploadImageAsync(MediaItem item, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<string> UploadImageAsync(MediaItem item, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var file = await media.FetchAsync(item, cancellationToken);
         var init = await SendRestAsync(Rest(HttpMethod.Post, "rest/images?action=initializeUpload", new JsonObject
         {
             ["initializeUploadRequest"] = new JsonObject { ["owner"] = account.ExternalId },
-        }), account, cancellationToken);
+        }), account, limits, cancellationToken);
         var uploadUrl = init?["value"]?["uploadUrl"]?.GetValue<string>();
         var image = init?["value"]?["image"]?.GetValue<string>();
         if (uploadUrl is null || image is null)
@@ -67,11 +67,11 @@ public sealed partial class LinkedInConnector
             throw new PlatformException(new PlatformError(ErrorCategory.Transient, "LinkedIn's image initializeUpload answered without uploadUrl/image."));
         }
 
-        await PutAsync(new Uri(uploadUrl), file.Bytes, 0, file.Bytes.Length, account, cancellationToken);
+        await PutAsync(new Uri(uploadUrl), file.Bytes, 0, file.Bytes.Length, account, limits, cancellationToken);
         return image;
     }
 
-    private async Task<string> UploadVideoAsync(MediaItem item, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<string> UploadVideoAsync(MediaItem item, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var file = await media.FetchAsync(item, cancellationToken);
         var init = (await SendRestAsync(Rest(HttpMethod.Post, "rest/videos?action=initializeUpload", new JsonObject
@@ -83,7 +83,7 @@ public sealed partial class LinkedInConnector
                 ["uploadCaptions"] = false,
                 ["uploadThumbnail"] = false,
             },
-        }), account, cancellationToken))?["value"];
+        }), account, limits, cancellationToken))?["value"];
         var video = init?["video"]?.GetValue<string>() ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Transient, "LinkedIn's video initializeUpload answered without a video URN."));
 
@@ -94,7 +94,7 @@ public sealed partial class LinkedInConnector
             var last = Number(part?["lastByte"]) ?? file.Bytes.LongLength - 1;
             var url = new Uri(part?["uploadUrl"]?.GetValue<string>() ?? throw new PlatformException(
                 new PlatformError(ErrorCategory.Transient, "LinkedIn's upload instruction carried no uploadUrl.")));
-            etags.Add(await PutAsync(url, file.Bytes, (int)first, (int)(last - first + 1), account, cancellationToken) ?? "");
+            etags.Add(await PutAsync(url, file.Bytes, (int)first, (int)(last - first + 1), account, limits, cancellationToken) ?? "");
         }
 
         await SendRestAsync(Rest(HttpMethod.Post, "rest/videos?action=finalizeUpload", new JsonObject
@@ -105,25 +105,25 @@ public sealed partial class LinkedInConnector
                 ["uploadToken"] = init["uploadToken"]?.GetValue<string>() ?? "",
                 ["uploadedPartIds"] = new JsonArray([.. etags.Select(e => JsonValue.Create(e))]),
             },
-        }), account, cancellationToken);
-        await AwaitVideoAsync(video, account, cancellationToken);
+        }), account, limits, cancellationToken);
+        await AwaitVideoAsync(video, account, limits, cancellationToken);
         return video;
     }
 
     /// <summary>PUTs bytes to an upload URL LinkedIn handed out; returns the part's ETag.</summary>
-    private async Task<string?> PutAsync(Uri url, byte[] bytes, int offset, int count, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<string?> PutAsync(Uri url, byte[] bytes, int offset, int count, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(bytes, offset, count);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = content };
-        using var response = await SendAsync(request, account, cancellationToken);
+        using var response = await SendAsync(request, account, limits, cancellationToken);
         await ReadOrThrowAsync(response, cancellationToken);
         // The raw value: LinkedIn's ETags are opaque ids, not always quoted as RFC 9110 wants.
         return response.Headers.TryGetValues("ETag", out var etag) ? etag.FirstOrDefault() : null;
     }
 
     /// <summary>Waits until the video is AVAILABLE; PROCESSING_FAILED is invalid content; too long is transient (nothing posted).</summary>
-    private async Task AwaitVideoAsync(string video, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task AwaitVideoAsync(string video, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
         while (true)
@@ -131,7 +131,7 @@ public sealed partial class LinkedInConnector
             JsonNode? status;
             try
             {
-                status = await SendRestAsync(Rest(HttpMethod.Get, "rest/videos/" + Encoded(video)), account, cancellationToken);
+                status = await SendRestAsync(Rest(HttpMethod.Get, "rest/videos/" + Encoded(video)), account, limits, cancellationToken);
             }
             catch (PlatformException ex) when (ex.Error.HttpStatus == (int)HttpStatusCode.Forbidden)
             {

@@ -37,35 +37,37 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
     protected static Uri WithQuery(Uri url, params (string Name, string? Value)[] query) =>
         new(QueryHelpers.AddQueryString(url.AbsoluteUri, query.Where(q => q.Value is not null).Select(q => new KeyValuePair<string, string?>(q.Name, q.Value))));
 
-    protected Task<JsonObject> GetAsync(Uri url, Secret? token, CancellationToken cancellationToken) =>
-        SendGraphAsync(new HttpRequestMessage(HttpMethod.Get, url), token, cancellationToken);
+    protected Task<JsonObject> GetAsync(Uri url, Secret? token, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        SendGraphAsync(new HttpRequestMessage(HttpMethod.Get, url), token, limits, cancellationToken);
 
-    protected Task<JsonObject> PostJsonAsync(Uri url, JsonObject body, Secret? token, CancellationToken cancellationToken) =>
-        SendGraphAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) }, token, cancellationToken);
+    protected Task<JsonObject> PostJsonAsync(Uri url, JsonObject body, Secret? token, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        SendGraphAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) }, token, limits, cancellationToken);
 
-    protected Task<JsonObject> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> form, Secret? token, CancellationToken cancellationToken) =>
-        SendGraphAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) }, token, cancellationToken);
+    protected Task<JsonObject> PostFormAsync(
+        Uri url, IEnumerable<KeyValuePair<string, string>> form, Secret? token, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        SendGraphAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) }, token, limits, cancellationToken);
 
     /// <summary>
     /// Sends one Graph call with the bearer token, bounded by <see cref="PlatformOptions.RequestTimeout"/>, and reads its
-    /// JSON object or throws the classified error. A timeout surfaces as <see cref="TaskCanceledException"/>, which
+    /// JSON object or throws the classified error; the usage its headers report is recorded into <paramref name="limits"/>
+    /// (a publish's or follow-up's; null for reads). A timeout surfaces as <see cref="TaskCanceledException"/>, which
     /// <see cref="PlatformConnectorBase.AttemptAsync"/> turns into transient (before the create) or unknown outcome (after).
     /// </summary>
-    protected Task<JsonObject> SendGraphAsync(HttpRequestMessage request, Secret? token, CancellationToken cancellationToken) =>
-        CallAsync(request, token, async (response, ct) => await ReadOrThrowAsync(response, ct) as JsonObject ?? [], cancellationToken);
+    protected Task<JsonObject> SendGraphAsync(HttpRequestMessage request, Secret? token, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        CallAsync(request, token, limits, async (response, ct) => await ReadOrThrowAsync(response, ct) as JsonObject ?? [], cancellationToken);
 
     /// <summary>Sends a request without a token (token endpoints) and reads its answer.</summary>
     protected Task<T> CallAsync<T>(
         HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
-        CallAsync(request, null, read, cancellationToken);
+        CallAsync(request, null, null, read, cancellationToken);
 
     /// <summary>Sends a request through the connector base's timed send and reads its answer.</summary>
     private async Task<T> CallAsync<T>(
-        HttpRequestMessage request, Secret? token, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        HttpRequestMessage request, Secret? token, RateLimitCollector? limits, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         using (request)
         {
-            using var response = await SendTimedAsync(request, token, cancellationToken);
+            using var response = await SendTimedAsync(request, token, limits, cancellationToken);
             return await read(response, cancellationToken);
         }
     }
@@ -95,11 +97,11 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
     protected abstract string CommentTextField { get; }
 
     /// <summary>The first comment: <c>POST /{post-or-media-id}/comments</c> with <c>message</c> (Graph API "Comments" edge).</summary>
-    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) => AttemptAsync(request.Limits, async marker =>
     {
         var token = RequireToken(request.Account);
         var created = await IrreversibleAsync(marker, () => PostFormAsync(
-            Graph($"{Uri.EscapeDataString(request.ParentId)}/comments"), [new("message", request.Part.Text)], token, cancellationToken));
+            Graph($"{Uri.EscapeDataString(request.ParentId)}/comments"), [new("message", request.Part.Text)], token, request.Limits, cancellationToken));
         var id = created["id"]?.ToString();
         return string.IsNullOrEmpty(id)
             ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"{Platform} accepted the comment but its answer carried no id.")
@@ -111,7 +113,7 @@ public abstract class MetaGraphConnector(IHttpClientFactory httpClients, IOption
         ReconcileAsync($"{Platform}'s comments", async () =>
         {
             var token = RequireToken(request.Account);
-            var json = await GetAsync(Graph($"{Uri.EscapeDataString(request.ParentId)}/comments", ("fields", $"id,{CommentTextField}"), ("limit", "100")), token, cancellationToken);
+            var json = await GetAsync(Graph($"{Uri.EscapeDataString(request.ParentId)}/comments", ("fields", $"id,{CommentTextField}"), ("limit", "100")), token, null, cancellationToken);
             foreach (var comment in json["data"] as JsonArray ?? [])
             {
                 if (comment?[CommentTextField]?.ToString() == request.Part.Text && comment["id"]?.ToString() is { Length: > 0 } id)

@@ -12,8 +12,9 @@ namespace PostNext.Platforms.Sandbox;
 /// configured shares of calls, answers 503 (a transient error, nothing received), answers 429 with a reset (rate
 /// limited, nothing received) or loses the answer (received, but the caller is not told: a timeout after the post was
 /// received); it records every publication it received. With <see cref="SandboxBehaviour.BudgetSpentResetSeconds"/> every
-/// answer, successes included, reports the account's budget spent until that many seconds later, as a platform's
-/// rate-limit headers do (X's <c>x-rate-limit-remaining: 0</c>). Reconciliation waits the same latency as a publish.
+/// publish's outcome, successes included, reports the account's budget spent until that many seconds later
+/// (<see cref="PublishOutcome.Limit"/>), as a platform's rate-limit headers do (X's <c>x-rate-limit-remaining: 0</c>).
+/// Reconciliation waits the same latency as a publish.
 /// </summary>
 public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : IPlatformConnector
 {
@@ -27,6 +28,13 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
         var behaviour = await RespondAsync(request.Account, cancellationToken);
+        var outcome = await OutcomeAsync(request, behaviour, cancellationToken);
+        return outcome with { Limit = SpentBudget(behaviour) };
+    }
+
+    /// <summary>What the simulated platform answers, by the account's configured shares: 503, 429, a lost answer, or the post.</summary>
+    private async Task<PublishOutcome> OutcomeAsync(PublishRequest request, SandboxBehaviour behaviour, CancellationToken cancellationToken)
+    {
         var roll = Random.Shared.NextDouble();
         if (roll < behaviour.FailureRate)
         {
@@ -93,7 +101,7 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
     public Task<ReconcileResult> FindFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(ReconcileResult.Unknown("Sandbox posts take no thread replies or first comments."));
 
-    /// <summary>What every call does before it answers: waits the account's latency and reports its rate-limit budget.</summary>
+    /// <summary>What every call does before it answers: waits the account's latency.</summary>
     private async Task<SandboxBehaviour> RespondAsync(PublishingIdentity account, CancellationToken cancellationToken)
     {
         var behaviour = account.Sandbox ?? new SandboxBehaviour();
@@ -102,11 +110,18 @@ public sealed class SandboxConnector(ISandboxStore store, TimeProvider time) : I
             await Task.Delay(TimeSpan.FromMilliseconds(behaviour.LatencyMs), time, cancellationToken);
         }
 
-        if (behaviour.BudgetSpentResetSeconds is { } reset)
+        return behaviour;
+    }
+
+    /// <summary>The budget a publish reports spent (as x-rate-limit-remaining: 0 would), when the account simulates one.</summary>
+    private PlatformLimit? SpentBudget(SandboxBehaviour behaviour)
+    {
+        if (behaviour.BudgetSpentResetSeconds is not { } reset)
         {
-            RateLimitObserver.Record(new RateLimitSnapshot(null, 0, time.GetUtcNow().AddSeconds(reset), null));
+            return null;
         }
 
-        return behaviour;
+        var resetAt = time.GetUtcNow().AddSeconds(reset);
+        return new PlatformLimit(null, 0, resetAt, resetAt);
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class TikTokConnector(
             ["grant_type"] = "authorization_code",
             ["redirect_uri"] = exchange.RedirectUri.ToString(),
         }, cancellationToken);
-        var user = (await CallAsync(HttpMethod.Get, Api("v2/user/info/?fields=open_id,union_id,avatar_url,display_name,username"), tokens.AccessToken, null, cancellationToken))["data"]?["user"];
+        var user = (await CallAsync(HttpMethod.Get, Api("v2/user/info/?fields=open_id,union_id,avatar_url,display_name,username"), tokens.AccessToken, null, null, cancellationToken))["data"]?["user"];
         var openId = user?["open_id"]?.ToString() ?? throw new PlatformException(new PlatformError(ErrorCategory.Auth, "TikTok's user info carried no open_id."));
         var displayName = user["display_name"]?.ToString();
         return new ConnectedAccount(openId, user["username"]?.ToString() ?? displayName ?? openId, displayName, tokens);
@@ -93,11 +93,12 @@ public sealed partial class TikTokConnector(
         }), cancellationToken);
     }
 
-    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(request.Limits, async marker =>
     {
         var post = TikTokPost.From(request.Content);
         var account = request.Account;
-        var creator = await ReadCreatorAsync(account, cancellationToken);
+        var limits = request.Limits;
+        var creator = await ReadCreatorAsync(account, limits, cancellationToken);
 
         // TikTok's content-sharing guidelines: the creator makes every choice from what creator_info offers now; none is
         // made for them. Checked before anything is created.
@@ -110,20 +111,20 @@ public sealed partial class TikTokConnector(
             var plan = TikTokChunkPlan.For(video.Bytes.LongLength, Options.ChunkSizeBytes);
             await SaveInitAsync(request, $"video:{plan.VideoSize}");
             marker.Reach();
-            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/video/init/"), account.AccessToken, Json(post.VideoInitBody(choices, plan)), cancellationToken))["data"];
+            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/video/init/"), account.AccessToken, Json(post.VideoInitBody(choices, plan)), limits, cancellationToken))["data"];
             publishId = await SavePublishIdAsync(request, init);
             var uploadUrl = init?["upload_url"]?.ToString() ?? throw new JsonException("TikTok's video init answer carried no upload_url.");
-            await UploadAsync(new Uri(uploadUrl), video, plan, cancellationToken);
+            await UploadAsync(new Uri(uploadUrl), video, plan, limits, cancellationToken);
         }
         else
         {
             await SaveInitAsync(request, "photo");
             marker.Reach();
-            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/content/init/"), account.AccessToken, Json(post.PhotoInitBody(choices)), cancellationToken))["data"];
+            var init = (await CallAsync(HttpMethod.Post, Api("v2/post/publish/content/init/"), account.AccessToken, Json(post.PhotoInitBody(choices)), limits, cancellationToken))["data"];
             publishId = await SavePublishIdAsync(request, init);
         }
 
-        return await AwaitPublishedAsync(account, publishId, choices.PrivacyLevel, cancellationToken);
+        return await AwaitPublishedAsync(account, publishId, choices.PrivacyLevel, limits, cancellationToken);
     });
 
     /// <summary>
@@ -146,7 +147,7 @@ public sealed partial class TikTokConnector(
 
         return await ReconcileAsync($"TikTok's status of {publishId}", async () =>
         {
-            var status = await FetchStatusAsync(request.Account, publishId, cancellationToken);
+            var status = await FetchStatusAsync(request.Account, publishId, null, cancellationToken);
             return Judge(request, init, publishId, status);
         });
     }
@@ -166,10 +167,10 @@ public sealed partial class TikTokConnector(
 
     /// <summary>creator_info: the privacy levels on offer and the interactions the creator turned off.</summary>
     public override async Task<PublishingChoices?> ReadPublishingChoicesAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
-        (await ReadCreatorAsync(account, cancellationToken)).Choices;
+        (await ReadCreatorAsync(account, null, cancellationToken)).Choices;
 
-    private async Task<TikTokCreator> ReadCreatorAsync(PublishingIdentity account, CancellationToken cancellationToken) =>
-        TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), cancellationToken))["data"]);
+    private async Task<TikTokCreator> ReadCreatorAsync(PublishingIdentity account, RateLimitCollector? limits, CancellationToken cancellationToken) =>
+        TikTokCreator.Read((await CallAsync(HttpMethod.Post, Api("v2/post/publish/creator_info/query/"), account.AccessToken, Json(null), limits, cancellationToken))["data"]);
 
     public override Task<MetricsResult<PostMetrics>> ReadPostMetricsAsync(PostMetricsRequest request, CancellationToken cancellationToken) =>
         ReadMetricsAsync(() => ReadVideoMetricsAsync(request, cancellationToken));
@@ -200,12 +201,13 @@ public sealed partial class TikTokConnector(
 
     /// <summary>
     /// One TikTok API call within <see cref="PlatformOptions.RequestTimeout"/>: a bearer token, the envelope checked (an
-    /// error code is an error even under HTTP 200), the JSON returned. A timeout surfaces as <see cref="TaskCanceledException"/>.
+    /// error code is an error even under HTTP 200), the JSON returned, the limits its headers report recorded into
+    /// <paramref name="limits"/> (a publish's). A timeout surfaces as <see cref="TaskCanceledException"/>.
     /// </summary>
-    private async Task<JsonObject> CallAsync(HttpMethod method, Uri url, Secret? token, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<JsonObject> CallAsync(HttpMethod method, Uri url, Secret? token, HttpContent? content, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
-        using var response = await SendTimedAsync(request, token, cancellationToken);
+        using var response = await SendTimedAsync(request, token, limits, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode || TikTokErrors.ErrorCode(body) is not null)
         {

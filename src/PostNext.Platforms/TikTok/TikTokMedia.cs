@@ -14,7 +14,7 @@ public sealed partial class TikTokConnector
     /// Until the last chunk lands TikTok cannot publish anything, so a refused chunk is reported as classified; a refused
     /// last chunk with a server error might still have completed the upload, so that one is an unknown outcome.
     /// </summary>
-    private async Task UploadAsync(Uri uploadUrl, FetchedMedia video, TikTokChunkPlan plan, CancellationToken cancellationToken)
+    private async Task UploadAsync(Uri uploadUrl, FetchedMedia video, TikTokChunkPlan plan, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var contentType = video.ContentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase) ? video.ContentType : "video/mp4";
         for (var index = 0; index < plan.ChunkCount; index++)
@@ -26,7 +26,7 @@ public sealed partial class TikTokConnector
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             request.Content.Headers.ContentRange = new ContentRangeHeaderValue(first, first + length - 1, plan.VideoSize);
-            using var response = await SendTimedAsync(request, null, cancellationToken);
+            using var response = await SendTimedAsync(request, null, limits, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 continue;
@@ -47,7 +47,7 @@ public sealed partial class TikTokConnector
     /// <see cref="PlatformOptions.ProcessingTimeout"/>; a SELF_ONLY post never gets one and is reported by its publish_id.
     /// Once init has answered, anything that is not a definite FAILED is an unknown outcome, never a failure to retry.
     /// </summary>
-    private async Task<PublishOutcome> AwaitPublishedAsync(PublishingIdentity account, string publishId, string privacy, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> AwaitPublishedAsync(PublishingIdentity account, string publishId, string privacy, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
         while (true)
@@ -55,7 +55,7 @@ public sealed partial class TikTokConnector
             TikTokStatus status;
             try
             {
-                status = await FetchStatusAsync(account, publishId, cancellationToken);
+                status = await FetchStatusAsync(account, publishId, limits, cancellationToken);
             }
             catch (PlatformException ex)
             {
@@ -85,10 +85,10 @@ public sealed partial class TikTokConnector
     }
 
     /// <summary><c>POST /v2/post/publish/status/fetch/</c> for one publish_id.</summary>
-    private async Task<TikTokStatus> FetchStatusAsync(PublishingIdentity account, string publishId, CancellationToken cancellationToken)
+    private async Task<TikTokStatus> FetchStatusAsync(PublishingIdentity account, string publishId, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
         var json = await CallAsync(HttpMethod.Post, Api("v2/post/publish/status/fetch/"), account.AccessToken,
-            Json(new JsonObject { ["publish_id"] = publishId }), cancellationToken);
+            Json(new JsonObject { ["publish_id"] = publishId }), limits, cancellationToken);
         return TikTokStatus.Read(json["data"]);
     }
 

@@ -87,34 +87,34 @@ public sealed partial class XConnector(
     }
 
     public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(async irreversible =>
+        AttemptAsync(request.Limits, async irreversible =>
         {
-            var mediaIds = await UploadMediaAsync(request.Content.Media, request.Account, cancellationToken);
+            var mediaIds = await UploadMediaAsync(request.Content.Media, request.Account, request.Limits, cancellationToken);
             if (mediaIds.Count > 0)
             {
                 await request.SaveCheckpointAsync(MediaIdsCheckpoint, string.Join(',', mediaIds));
             }
 
             await request.SaveCheckpointAsync(CreateSentCheckpoint, Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-            return await CreateAsync(request.Content.Text, mediaIds, null, request.Account, irreversible, cancellationToken);
+            return await CreateAsync(request.Content.Text, mediaIds, null, request.Account, request.Limits, irreversible, cancellationToken);
         });
 
     /// <summary>A thread's part: a post in reply to the part before it (<c>reply.in_reply_to_tweet_id</c>), with its own media.</summary>
     public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(async irreversible =>
+        AttemptAsync(request.Limits, async irreversible =>
         {
             if (request.Part.Kind != FollowUpKind.Reply)
             {
                 return PublishOutcome.Failure(ErrorCategory.InvalidContent, "X takes a thread (replies), not a first comment.");
             }
 
-            var mediaIds = await UploadMediaAsync(request.Part.Media, request.Account, cancellationToken);
-            return await CreateAsync(request.Part.Text, mediaIds, request.ParentId, request.Account, irreversible, cancellationToken);
+            var mediaIds = await UploadMediaAsync(request.Part.Media, request.Account, request.Limits, cancellationToken);
+            return await CreateAsync(request.Part.Text, mediaIds, request.ParentId, request.Account, request.Limits, irreversible, cancellationToken);
         });
 
     /// <summary>POST /2/tweets: the irreversible step.</summary>
     private async Task<PublishOutcome> CreateAsync(
-        string text, IReadOnlyList<string> mediaIds, string? inReplyTo, PublishingIdentity account, IrreversibleMarker irreversible, CancellationToken cancellationToken)
+        string text, IReadOnlyList<string> mediaIds, string? inReplyTo, PublishingIdentity account, RateLimitCollector limits, IrreversibleMarker irreversible, CancellationToken cancellationToken)
     {
         var body = new JsonObject();
         if (!string.IsNullOrEmpty(text))
@@ -134,7 +134,7 @@ public sealed partial class XConnector(
 
         using var message = new HttpRequestMessage(HttpMethod.Post, Api("2/tweets")) { Content = Json(body) };
         irreversible.Reach();
-        using var response = await SendAsync(message, account, cancellationToken);
+        using var response = await SendAsync(message, account, limits, cancellationToken);
         var created = await ReadCreateAsync(response, cancellationToken);
         var id = created?["data"]?["id"]?.GetValue<string>() ?? throw new PlatformException(new PlatformError(
             ErrorCategory.UnknownOutcome, "X accepted the post but its answer carried no id.", null, (int)response.StatusCode));
@@ -206,10 +206,10 @@ public sealed partial class XConnector(
         return await ReadOrThrowAsync(response, cancellationToken);
     }
 
-    private async Task<JsonNode?> PostJsonAsync(Uri url, JsonObject? body, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<JsonNode?> PostJsonAsync(Uri url, JsonObject? body, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = body is null ? null : Json(body) };
-        using var response = await SendAsync(request, account, cancellationToken);
+        using var response = await SendAsync(request, account, limits, cancellationToken);
         return await ReadOrThrowAsync(response, cancellationToken);
     }
 

@@ -15,27 +15,27 @@ public sealed partial class XConnector
 {
     private Uri Upload(string relative) => new(Options.UploadBaseUrl ?? Options.ApiBaseUrl!, relative);
 
-    private async Task<IReadOnlyList<string>> UploadMediaAsync(IReadOnlyList<MediaItem> items, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> UploadMediaAsync(IReadOnlyList<MediaItem> items, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
         foreach (var item in items)
         {
             var file = await media.FetchAsync(item, cancellationToken);
             var type = ContentTypeOf(item, file.ContentType);
-            ids.Add(await UploadAsync(file.Bytes, type, Category(item.Type, type), account, cancellationToken));
+            ids.Add(await UploadAsync(file.Bytes, type, Category(item.Type, type), account, limits, cancellationToken));
         }
 
         return ids;
     }
 
-    private async Task<string> UploadAsync(byte[] bytes, string mediaType, string category, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<string> UploadAsync(byte[] bytes, string mediaType, string category, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var init = await PostJsonAsync(Upload("2/media/upload/initialize"), new JsonObject
         {
             ["media_type"] = mediaType,
             ["total_bytes"] = bytes.Length,
             ["media_category"] = category,
-        }, account, cancellationToken);
+        }, account, limits, cancellationToken);
         var id = init?["data"]?["id"]?.GetValue<string>() ?? throw new PlatformException(
             new PlatformError(ErrorCategory.Transient, "X's media initialize answered without a media id."));
 
@@ -50,17 +50,17 @@ public sealed partial class XConnector
                 { part, "media", "media" },
             };
             using var append = new HttpRequestMessage(HttpMethod.Post, Upload($"2/media/upload/{id}/append")) { Content = form };
-            using var response = await SendAsync(append, account, cancellationToken);
+            using var response = await SendAsync(append, account, limits, cancellationToken);
             await ReadOrThrowAsync(response, cancellationToken);
         }
 
-        var finalized = await PostJsonAsync(Upload($"2/media/upload/{id}/finalize"), null, account, cancellationToken);
-        await AwaitProcessingAsync(id, finalized?["data"]?["processing_info"], account, cancellationToken);
+        var finalized = await PostJsonAsync(Upload($"2/media/upload/{id}/finalize"), null, account, limits, cancellationToken);
+        await AwaitProcessingAsync(id, finalized?["data"]?["processing_info"], account, limits, cancellationToken);
         return id;
     }
 
     /// <summary>No processing_info means ready; otherwise wait check_after_secs (or the poll interval) and ask again.</summary>
-    private async Task AwaitProcessingAsync(string id, JsonNode? info, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task AwaitProcessingAsync(string id, JsonNode? info, PublishingIdentity account, RateLimitCollector limits, CancellationToken cancellationToken)
     {
         var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
         while (info is not null)
@@ -86,7 +86,7 @@ public sealed partial class XConnector
             var wait = Number(info["check_after_secs"]) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : Options.PollInterval;
             await Task.Delay(wait, Time, cancellationToken);
             using var status = new HttpRequestMessage(HttpMethod.Get, Upload($"2/media/upload?command=STATUS&media_id={id}"));
-            using var response = await SendAsync(status, account, cancellationToken);
+            using var response = await SendAsync(status, account, limits, cancellationToken);
             info = (await ReadOrThrowAsync(response, cancellationToken))?["data"]?["processing_info"];
         }
     }

@@ -92,7 +92,7 @@ public sealed partial class YouTubeConnector(
         }), cancellationToken);
     }
 
-    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(async marker =>
+    public override Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken) => AttemptAsync(request.Limits, async marker =>
     {
         var video = YouTubeVideo.From(request.Content);
         var thumbnail = video.Thumbnail is { } image ? await FetchThumbnailAsync(image, cancellationToken) : null; // refused before anything is sent
@@ -100,14 +100,14 @@ public sealed partial class YouTubeConnector(
         var contentType = file.ContentType.StartsWith("video/", StringComparison.OrdinalIgnoreCase) ? file.ContentType : "video/*";
         var (session, state) = await ResumeAsync(request, file.Bytes.LongLength, cancellationToken)
                                ?? await StartAsync(request, video, file.Bytes.LongLength, contentType, cancellationToken);
-        var resource = state.Video ?? await UploadAsync(request.Account, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
+        var resource = state.Video ?? await UploadAsync(request.Account, request.Limits, session, file.Bytes, contentType, state.Received, marker, cancellationToken);
         var uploaded = Finished(resource);
         if (uploaded.Succeeded && thumbnail is not null)
         {
-            await SetThumbnailAsync(request.Account, uploaded.ExternalId!, thumbnail, cancellationToken);
+            await SetThumbnailAsync(request.Account, request.Limits, uploaded.ExternalId!, thumbnail, cancellationToken);
         }
 
-        return uploaded.Succeeded ? await AwaitProcessedAsync(request.Account, uploaded, cancellationToken) : uploaded;
+        return uploaded.Succeeded ? await AwaitProcessedAsync(request.Account, request.Limits, uploaded, cancellationToken) : uploaded;
     });
 
     /// <summary>The thumbnail's bytes through the safe fetcher; JPEG or PNG of at most 2 MB, else invalid content.</summary>
@@ -127,7 +127,7 @@ public sealed partial class YouTubeConnector(
     /// <c>POST /upload/youtube/v3/thumbnails/set?videoId=…</c> with the image. The video is published by now, so a refused
     /// thumbnail does not make the publication fail (it would never be sent again); the video keeps YouTube's own.
     /// </summary>
-    private async Task SetThumbnailAsync(PublishingIdentity account, string videoId, FetchedMedia thumbnail, CancellationToken cancellationToken)
+    private async Task SetThumbnailAsync(PublishingIdentity account, RateLimitCollector limits, string videoId, FetchedMedia thumbnail, CancellationToken cancellationToken)
     {
         try
         {
@@ -136,7 +136,7 @@ public sealed partial class YouTubeConnector(
                 Content = new ByteArrayContent(thumbnail.Bytes),
             };
             set.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(thumbnail.ContentType);
-            using var response = await SendTimedAsync(set, account.AccessToken, cancellationToken);
+            using var response = await SendTimedAsync(set, account.AccessToken, limits, cancellationToken);
             await ReadOrThrowAsync(response, cancellationToken);
         }
         catch (Exception ex) when (ex is PlatformException || IsBrokenCall(ex))
@@ -164,7 +164,7 @@ public sealed partial class YouTubeConnector(
 
         return await ReconcileAsync("The upload session", async () =>
         {
-            var state = await ProbeAsync(request.Account, new Uri(session), total, cancellationToken);
+            var state = await ProbeAsync(request.Account, null, new Uri(session), total, cancellationToken);
             if (state.Video is null)
             {
                 return ReconcileResult.NotFound;
@@ -176,7 +176,7 @@ public sealed partial class YouTubeConnector(
                 return ReconcileResult.Unknown(outcome.Message ?? "YouTube refused the uploaded video.");
             }
 
-            var processing = await ProcessingAsync(request.Account, outcome.ExternalId!, cancellationToken);
+            var processing = await ProcessingAsync(request.Account, null, outcome.ExternalId!, cancellationToken);
             return processing switch
             {
                 { State: VideoProcessing.Processed } => ReconcileResult.Found(outcome),
@@ -219,7 +219,7 @@ public sealed partial class YouTubeConnector(
     /// <c>snippet.topLevelComment.snippet.textOriginal</c> (Data API "CommentThreads: insert").
     /// </summary>
     public override Task<PublishOutcome> PublishFollowUpAsync(FollowUpRequest request, CancellationToken cancellationToken) =>
-        AttemptAsync(async irreversible =>
+        AttemptAsync(request.Limits, async irreversible =>
         {
             var body = new JsonObject
             {
@@ -234,7 +234,7 @@ public sealed partial class YouTubeConnector(
                 Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
             };
             irreversible.Reach();
-            using var response = await SendAsync(message, request.Account, cancellationToken);
+            using var response = await SendAsync(message, request.Account, request.Limits, cancellationToken);
             JsonNode? created;
             try
             {
@@ -273,10 +273,13 @@ public sealed partial class YouTubeConnector(
         });
 
     /// <summary>A GET of the Data API with a bearer token, classified on failure.</summary>
-    private async Task<JsonObject> GetAsync(Uri url, Secret? token, CancellationToken cancellationToken)
+    private Task<JsonObject> GetAsync(Uri url, Secret? token, CancellationToken cancellationToken) => GetAsync(url, token, null, cancellationToken);
+
+    /// <summary>A GET of the Data API during a publish, its limits recorded into <paramref name="limits"/>.</summary>
+    private async Task<JsonObject> GetAsync(Uri url, Secret? token, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = await SendTimedAsync(request, token, cancellationToken);
+        using var response = await SendTimedAsync(request, token, limits, cancellationToken);
         return await ReadOrThrowAsync(response, cancellationToken) as JsonObject ?? throw new JsonException("YouTube answered with no JSON object.");
     }
 

@@ -28,7 +28,7 @@ public sealed partial class YouTubeConnector
         }
 
         var session = new Uri(saved);
-        var state = await ProbeAsync(request.Account, session, total, cancellationToken);
+        var state = await ProbeAsync(request.Account, request.Limits, session, total, cancellationToken);
         return state.Expired ? null : (session, state);
     }
 
@@ -42,7 +42,7 @@ public sealed partial class YouTubeConnector
         open.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=UTF-8");
         open.Headers.Add("X-Upload-Content-Length", total.ToString(System.Globalization.CultureInfo.InvariantCulture));
         open.Headers.Add("X-Upload-Content-Type", contentType);
-        using var response = await SendTimedAsync(open, request.Account.AccessToken, cancellationToken);
+        using var response = await SendTimedAsync(open, request.Account.AccessToken, request.Limits, cancellationToken);
         await ReadOrThrowAsync(response, cancellationToken);
         var session = response.Headers.Location ?? throw new JsonException("YouTube opened an upload session without a Location.");
         session = session.IsAbsoluteUri ? session : new Uri(response.RequestMessage!.RequestUri!, session);
@@ -57,7 +57,7 @@ public sealed partial class YouTubeConnector
     /// the irreversible step: a broken call or server error on it leaves the outcome unknown (the probe tells).
     /// </summary>
     private async Task<JsonObject> UploadAsync(
-        PublishingIdentity account, Uri session, byte[] bytes, string contentType, long offset, IrreversibleMarker marker, CancellationToken cancellationToken)
+        PublishingIdentity account, RateLimitCollector limits, Uri session, byte[] bytes, string contentType, long offset, IrreversibleMarker marker, CancellationToken cancellationToken)
     {
         var chunk = Math.Max(ChunkGranularity, Options.ChunkSizeBytes / ChunkGranularity * ChunkGranularity);
         var total = bytes.LongLength;
@@ -76,7 +76,7 @@ public sealed partial class YouTubeConnector
             UploadState state;
             try
             {
-                state = await SendChunkAsync(put, account, cancellationToken);
+                state = await SendChunkAsync(put, account, limits, cancellationToken);
             }
             catch (PlatformException ex) when (last && ex.Error.Category == ErrorCategory.Transient)
             {
@@ -105,17 +105,17 @@ public sealed partial class YouTubeConnector
     }
 
     /// <summary>Asks a session how far it got: <c>PUT</c> with no body and <c>Content-Range: bytes */{total}</c>.</summary>
-    private async Task<UploadState> ProbeAsync(PublishingIdentity account, Uri session, long total, CancellationToken cancellationToken)
+    private async Task<UploadState> ProbeAsync(PublishingIdentity account, RateLimitCollector? limits, Uri session, long total, CancellationToken cancellationToken)
     {
         using var probe = new HttpRequestMessage(HttpMethod.Put, session) { Content = new ByteArrayContent([]) };
         probe.Content.Headers.ContentRange = new ContentRangeHeaderValue(total);
-        return await SendChunkAsync(probe, account, cancellationToken);
+        return await SendChunkAsync(probe, account, limits, cancellationToken);
     }
 
     /// <summary>One PUT to the session: 200/201 → the video resource; 308 → bytes received so far; 404/410 → expired.</summary>
-    private async Task<UploadState> SendChunkAsync(HttpRequestMessage put, PublishingIdentity account, CancellationToken cancellationToken)
+    private async Task<UploadState> SendChunkAsync(HttpRequestMessage put, PublishingIdentity account, RateLimitCollector? limits, CancellationToken cancellationToken)
     {
-        using var response = await SendTimedAsync(put, account.AccessToken, cancellationToken);
+        using var response = await SendTimedAsync(put, account.AccessToken, limits, cancellationToken);
         if (response.StatusCode == HttpStatusCode.PermanentRedirect)
         {
             return new UploadState(null, ReceivedFrom(response), false);

@@ -14,7 +14,7 @@ namespace PostNext.Platforms.YouTube;
 public sealed partial class YouTubeConnector
 {
     /// <summary>Waits for the uploaded video's processing; the outcome is the upload's, a failure, or pending.</summary>
-    private async Task<PublishOutcome> AwaitProcessedAsync(PublishingIdentity account, PublishOutcome uploaded, CancellationToken cancellationToken)
+    private async Task<PublishOutcome> AwaitProcessedAsync(PublishingIdentity account, RateLimitCollector limits, PublishOutcome uploaded, CancellationToken cancellationToken)
     {
         var id = uploaded.ExternalId!;
         var deadline = Time.GetUtcNow() + Options.ProcessingTimeout;
@@ -23,7 +23,7 @@ public sealed partial class YouTubeConnector
             Processing processing;
             try
             {
-                processing = await ProcessingAsync(account, id, cancellationToken);
+                processing = await ProcessingAsync(account, limits, id, cancellationToken);
             }
             catch (PlatformException ex)
             {
@@ -50,9 +50,9 @@ public sealed partial class YouTubeConnector
     }
 
     /// <summary>Where the video's processing stands, from <c>status.uploadStatus</c> and <c>processingDetails.processingStatus</c>.</summary>
-    private async Task<Processing> ProcessingAsync(PublishingIdentity account, string id, CancellationToken cancellationToken)
+    private async Task<Processing> ProcessingAsync(PublishingIdentity account, RateLimitCollector? limits, string id, CancellationToken cancellationToken)
     {
-        var json = await GetAsync(Api($"videos?part=status,processingDetails&id={Uri.EscapeDataString(id)}"), account.AccessToken, cancellationToken);
+        var json = await GetAsync(Api($"videos?part=status,processingDetails&id={Uri.EscapeDataString(id)}"), account.AccessToken, limits, cancellationToken);
         if (json["items"]?[0] is not JsonObject video)
         {
             return new Processing(VideoProcessing.Pending, null); // Not listed yet right after the upload.

@@ -79,7 +79,7 @@ public static class SiloConfiguration
 
             // Grain calls carry the caller's trace (W3C trace context); spans are made only when someone listens.
             silo.AddActivityPropagation();
-            silo.AddDashboard(options => options.HideTrace = builder.Environment.HideDashboardTrace(settings.Dashboard));
+            silo.AddDashboard(options => builder.Environment.ConfigureDashboard(options, settings.Dashboard));
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
             ReadGrainStateIntoNewObjects(silo);

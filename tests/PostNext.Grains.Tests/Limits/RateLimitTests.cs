@@ -1,3 +1,4 @@
+using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Limits;
 using PostNext.Abstractions.Posts;
 
@@ -12,6 +13,32 @@ public sealed class RateLimitTests
         ["PostNext:RateLimits:Platforms:sandbox:Account:posts:Period"] = period,
         ["PostNext:RateLimits:ReleaseSpacing"] = "00:00:00.500",
     };
+
+    [Fact]
+    public async Task A_success_that_spends_the_platform_budget_blocks_the_account_until_the_reset_and_the_next_post_waits_for_it()
+    {
+        await using var cluster = await SchedulingCluster.StartInMemoryAsync();
+        var (ws, accounts) = await cluster.CreateWorkspaceAsync(1, new SandboxBehaviour(BudgetSpentResetSeconds: 120));
+        var account = accounts[0];
+        var first = await cluster.SchedulePostAsync(ws, [account], DateTimeOffset.UtcNow.AddSeconds(1), "the last of the budget");
+        var published = await cluster.WaitForPostAsync(first, p => p.Status == PostStatus.Published, TimeSpan.FromSeconds(20));
+        Assert.Equal(1, published.Targets[0].Publication!.Attempts);
+
+        // Reported to the account's limit right after the success is recorded.
+        var scope = cluster.Client.GetGrain<IRateLimitGrain>(RateLimitScopes.Account("sandbox", account));
+        var settle = DateTime.UtcNow.AddSeconds(10);
+        RateLimitStatus status;
+        while ((status = await scope.GetStatusAsync()).BlockedUntil is null && DateTime.UtcNow < settle)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(status.BlockedUntil > DateTimeOffset.UtcNow.AddSeconds(90), $"blocked until {status.BlockedUntil}");
+        var second = await cluster.SchedulePostAsync(ws, [account], DateTimeOffset.UtcNow.AddSeconds(1), "one too many");
+        var deferred = await cluster.WaitForPostAsync(second, p => p.Targets[0].Publication?.Status == PublicationStatus.Deferred, TimeSpan.FromSeconds(20));
+        Assert.True(deferred.Targets[0].Publication!.DeferredUntil >= status.BlockedUntil, $"deferred to {deferred.Targets[0].Publication!.DeferredUntil}");
+        Assert.DoesNotContain(await cluster.Sandbox.ListAsync(account, 10), r => r.PublicationKey.StartsWith(second, StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task Of_150_posts_to_an_account_limited_to_100_per_window_100_publish_and_50_wait_for_the_reset_then_publish_once_each()

@@ -88,4 +88,20 @@ public sealed class ChainPublisherTests : IAsyncLifetime
         var replies = _x.Api.Tweets.Skip(1).ToList();
         Assert.Equal([post.Id, replies[0].Id], replies.Select(t => t.InReplyTo));
     }
+
+    [Fact]
+    public async Task A_thread_whose_reply_spends_the_last_of_the_window_reports_that_limit_on_the_chain_outcome()
+    {
+        var reset = _time.GetUtcNow().AddMinutes(15);
+        var resetUnix = reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _x.Api.Server.AddHeaders("POST", "/2/tweets", ("x-rate-limit-limit", "100"), ("x-rate-limit-remaining", "1"), ("x-rate-limit-reset", resetUnix));
+        _x.Api.Server.AddHeaders("POST", "/2/tweets", ("x-rate-limit-limit", "100"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", resetUnix));
+
+        var outcome = await ChainPublisher.PublishAsync(_x.Connector, Attempt(Thread("1/2 First", "2/2 Last"), "attempt-1"), _time, CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(2, _x.Api.Tweets.Count);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(reset.ToUnixTimeSeconds()), outcome.Limit?.BlockedUntil);
+        Assert.Equal(0, outcome.Limit?.Remaining);
+    }
 }

@@ -26,9 +26,26 @@ public sealed class PublicationPolicyTests
     {
         Assert.Equal(TickAction.Start, PublicationPolicy.OnTick(State(PublicationStatus.Scheduled), Now, false, false, Options).Action);
 
+        // It waits for its time less the preparation ahead of it (the call itself waits for the time).
         var later = PublicationPolicy.OnTick(State(PublicationStatus.Scheduled, s => s.DueAt = Now.AddMinutes(5)), Now, false, false, Options);
         Assert.Equal(TickAction.Wait, later.Action);
-        Assert.Equal(Now.AddMinutes(5), later.At);
+        Assert.Equal(Now.AddMinutes(5) - Options.PrepareAhead, later.At);
+    }
+
+    [Fact]
+    public void A_scheduled_publication_starts_its_attempt_the_preparation_ahead_of_its_time_and_a_deferred_one_only_at_its_time()
+    {
+        var soon = State(PublicationStatus.Scheduled, s => s.DueAt = Now + Options.PrepareAhead);
+        Assert.Equal(TickAction.Start, PublicationPolicy.OnTick(soon, Now, false, false, Options).Action);
+        Assert.Equal(TickAction.Wait, PublicationPolicy.OnTick(soon, Now - TimeSpan.FromMilliseconds(1), false, false, Options).Action);
+        Assert.Equal(Now + Options.PrepareAhead, PublicationPolicy.SendAt(soon));
+
+        // A deferral ends at a time a rate limit reserved: nothing starts before it.
+        var deferred = State(PublicationStatus.Deferred, s => s.DeferredUntil = Now + Options.PrepareAhead);
+        Assert.Equal(TickAction.Wait, PublicationPolicy.OnTick(deferred, Now, false, false, Options).Action);
+
+        var none = new SchedulingOptions { PrepareAhead = TimeSpan.Zero };
+        Assert.Equal(TickAction.Wait, PublicationPolicy.OnTick(soon, Now, false, false, none).Action);
     }
 
     [Fact]

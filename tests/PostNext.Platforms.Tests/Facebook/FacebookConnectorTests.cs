@@ -540,6 +540,35 @@ public sealed class FacebookConnectorTests : IAsyncLifetime
         Assert.Empty(_fake.CommentEdge.All);
     }
 
+    [Fact]
+    public async Task A_post_that_brings_the_app_usage_to_100_percent_succeeds_and_reports_the_account_blocked_for_the_hour()
+    {
+        var time = ConnectorHarness.FakeTime();
+        _fake.Server.AddHeaders("POST", Feed, ("X-App-Usage", """{"call_count":100,"total_cputime":20,"total_time":25}"""));
+
+        var outcome = await Connector(time).PublishAsync(Request(new PostContent("Last call of the hour", [])), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Single(_fake.Posts);
+        var hour = time.GetUtcNow().AddHours(1);
+        Assert.Equal(new PlatformLimit(100, 0, hour, hour), outcome.Limit);
+    }
+
+    [Fact]
+    public async Task A_photo_upload_that_spends_the_page_budget_is_reported_even_though_the_post_itself_went_out()
+    {
+        var time = ConnectorHarness.FakeTime();
+        _fake.Server.AddHeaders("POST", "/v25.0/1010/photos", ("X-Business-Use-Case-Usage",
+            """{"1010":[{"type":"pages","call_count":100,"total_cputime":30,"total_time":40,"estimated_time_to_regain_access":30}]}"""));
+        _fake.Server.AddHeaders("POST", Feed, ("X-App-Usage", """{"call_count":12,"total_cputime":3,"total_time":4}"""));
+
+        var outcome = await Connector(time).PublishAsync(Request(new PostContent("With a photo", [new MediaItem("https://cdn.test/a.jpg", MediaType.Image)])), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Equal(time.GetUtcNow().AddMinutes(30), outcome.Limit?.BlockedUntil);
+        Assert.Equal(0, outcome.Limit?.Remaining);
+    }
+
     private FacebookConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) => _fake.Connector(time, requestTimeout);
 
     private PublishingIdentity Identity(string? token = null) =>

@@ -532,6 +532,21 @@ public sealed class InstagramConnectorTests : IAsyncLifetime
         Assert.Equal(ReconcileState.NotFound, missing.State);
     }
 
+    [Fact]
+    public async Task A_container_create_that_spends_the_business_use_case_budget_is_reported_on_the_published_post()
+    {
+        var time = ConnectorHarness.FakeTime();
+        _fake.Server.AddHeaders("POST", CreateMedia, ("X-Business-Use-Case-Usage",
+            $$"""{"{{User}}":[{"type":"instagram","call_count":100,"total_cputime":8,"total_time":9,"estimated_time_to_regain_access":45}]}"""));
+
+        var outcome = await Connector(time).PublishAsync(Request(Image("Last one today", "https://cdn.test/bread.jpg")), default);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.Single(_fake.Media);
+        var regained = time.GetUtcNow().AddMinutes(45);
+        Assert.Equal(new PlatformLimit(100, 0, regained, regained), outcome.Limit);
+    }
+
     private InstagramConnector Connector(TimeProvider? time = null, TimeSpan? requestTimeout = null) =>
         ConnectorHarness.Create<InstagramConnector>(
             PlatformIds.Instagram, InstagramConnector.Defaults, _fake.Server,

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 using PostNext.Abstractions.Accounts;
 using PostNext.Abstractions.Diagnostics;
 using PostNext.Abstractions.Posts;
+using PostNext.Grains.Common;
 using PostNext.Grains.Scheduling;
 using PostNext.Platforms;
-using PostNext.Platforms.Common;
 using PostNext.Content.Media;
 using PostNext.Content.Rules;
 
@@ -35,6 +35,8 @@ public sealed partial class AttemptRunner(
 
     private readonly ConcurrentDictionary<string, Run> _runs = new(StringComparer.Ordinal);
 
+    private readonly SharedReads<string, PublishingIdentity?> _identities = new();
+
     private SchedulingOptions Options => options.Value;
 
     /// <summary>True while an attempt or reconciliation of this publication runs on this silo.</summary>
@@ -45,7 +47,11 @@ public sealed partial class AttemptRunner(
         _runs.TryGetValue(publicationKey, out var run) && run.AttemptId == attemptId;
 
     /// <summary>Queues a publish attempt; false when one of this publication already runs here.</summary>
-    public bool TryStartPublish(string publicationKey, string attemptId, string accountId, string platform)
+    /// <remarks>
+    /// A <paramref name="prepared"/> attempt starts ahead of its time: its lease is taken at once and its call waits for
+    /// the time (see <see cref="SchedulingOptions.PrepareAhead"/>).
+    /// </remarks>
+    public bool TryStartPublish(string publicationKey, string attemptId, string accountId, string platform, bool prepared = false)
     {
         var run = new Run(attemptId);
         if (!_runs.TryAdd(publicationKey, run))
@@ -53,7 +59,7 @@ public sealed partial class AttemptRunner(
             return false;
         }
 
-        _ = Task.Run(() => PublishAsync(run, publicationKey, accountId, platform));
+        _ = Task.Run(() => PublishAsync(run, publicationKey, accountId, platform, prepared));
         return true;
     }
 
@@ -67,6 +73,21 @@ public sealed partial class AttemptRunner(
         }
 
         _ = Task.Run(() => ReconcileAsync(run, publicationKey, accountId, platform, content, checkpoints));
+        return true;
+    }
+
+    /// <summary>
+    /// Abandons this attempt if it runs here and has not started sending (a prepared attempt waiting for its time): it
+    /// will send nothing, and it no longer counts as running. False when it is not here or already sending.
+    /// </summary>
+    public bool TryAbandon(string publicationKey, string attemptId)
+    {
+        if (!_runs.TryGetValue(publicationKey, out var run) || run.AttemptId != attemptId || !run.TryAbandon())
+        {
+            return false;
+        }
+
+        _runs.TryRemove(new KeyValuePair<string, Run>(publicationKey, run));
         return true;
     }
 
@@ -86,7 +107,7 @@ public sealed partial class AttemptRunner(
         return call.IsCompletedSuccessfully ? call.Result : null;
     }
 
-    private async Task PublishAsync(Run run, string key, string accountId, string platform)
+    private async Task PublishAsync(Run run, string key, string accountId, string platform, bool prepared)
     {
         var grain = grains.GetGrain<IPublicationGrain>(key);
         try
@@ -102,44 +123,59 @@ public sealed partial class AttemptRunner(
                 return;
             }
 
-            // The silo's slot bounds the platform calls in flight; it is taken before the lease (so waiting for it never
-            // eats into the lease) and given back as soon as the platform answered, not after the outcome is recorded.
-            AttemptReport sent;
-            using (await throttle.AcquireAsync().ConfigureAwait(false))
+            AttemptReport? sent;
+            if (prepared)
             {
-                // The lease is persisted right before the call: from here until its deadline nobody else sends or reconciles.
+                // Prepared ahead of its time: the lease is taken now, the call waits for the time and then for a slot.
                 var ticket = await grain.BeginAttemptAsync(run.AttemptId, account).ConfigureAwait(false);
                 if (ticket is null)
                 {
                     return;
                 }
 
-                // The files are read again right before the call: the file behind a URL may have changed since the post was accepted.
-                if (ChainCheckpoints.Post(ticket.Checkpoints) is null && await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
+                // A timer may fire a little before the clock says the time has come: wait until it does.
+                while (ticket.NotBefore is { } notBefore && notBefore > time.GetUtcNow())
                 {
-                    // Reported as the leased attempt's outcome (the grain counts it like any attempt under a lease): nothing reached
-                    // the platform, and the category decides what follows (invalid content fails for good, a passing fetch error retries).
-                    sent = new AttemptReport(refused, Sent: true);
-                    PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome((refused.ErrorCategory ?? ErrorCategory.Transient).TagValue()));
-                    await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
-                    return;
+                    await Task.Delay(notBefore - time.GetUtcNow() + TimeSpan.FromMilliseconds(1), time, run.Abandon.Token).ConfigureAwait(false);
                 }
 
-                run.Calling = true;
-                var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
-                var observed = RateLimitObserver.Begin();
-                using var activity = StartCall("publish", key, run.AttemptId, accountId, platform);
-                var started = Stopwatch.GetTimestamp();
-                var outcome = await CallAsync(token => ChainPublisher.PublishAsync(connector, request, time, token), key).ConfigureAwait(false);
-                var result = outcome.Succeeded ? "success" : (outcome.ErrorCategory ?? ErrorCategory.Transient).TagValue();
-                RecordCall(activity, "publish", platform, result, started);
-                PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
-                var blocked = observed.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
-                sent = new AttemptReport(outcome, Sent: true, blocked);
+                using (await throttle.AcquireAsync().ConfigureAwait(false))
+                {
+                    // The lease was taken before the wait for a slot: a call is made only while the lease still covers it
+                    // whole (the call's timeout and half the margin), so a lease never runs out under a call still going.
+                    sent = time.GetUtcNow() + Options.PublishTimeout + Options.LeaseMargin / 2 > ticket.LeaseUntil
+                        ? new AttemptReport(PublishOutcome.Failure(ErrorCategory.Transient, "No slot for the platform call came in time; nothing was sent, it is tried again."), Sent: true)
+                        : await SendAsync(run, key, accountId, platform, account, connector, grain, ticket).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                // The silo's slot bounds the platform calls in flight; it is taken before the lease (so waiting for it never
+                // eats into the lease) and given back as soon as the platform answered, not after the outcome is recorded.
+                using (await throttle.AcquireAsync().ConfigureAwait(false))
+                {
+                    // The lease is persisted right before the call: from here until its deadline nobody else sends or reconciles.
+                    var ticket = await grain.BeginAttemptAsync(run.AttemptId, account).ConfigureAwait(false);
+                    if (ticket is null)
+                    {
+                        return;
+                    }
+
+                    sent = await SendAsync(run, key, accountId, platform, account, connector, grain, ticket).ConfigureAwait(false);
+                }
+            }
+
+            if (sent is null)
+            {
+                return;
             }
 
             run.Call.TrySetResult(sent);
             await DeliverAsync(key, () => grain.CompleteAttemptAsync(run.AttemptId, sent)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (run.Abandon.IsCancellationRequested)
+        {
+            // Abandoned while it waited for its time: its grain recorded that nothing was sent.
         }
         catch (Exception ex)
         {
@@ -151,6 +187,40 @@ public sealed partial class AttemptRunner(
             run.Call.TrySetResult(null);
             _runs.TryRemove(new KeyValuePair<string, Run>(key, run));
         }
+    }
+
+    /// <summary>
+    /// Under the attempt's lease and a slot: checks the media files once more, then calls the platform; returns the report
+    /// to record (none when the attempt was abandoned before anything was sent). A file that breaks its rules is reported
+    /// as the leased attempt's outcome, with nothing sent.
+    /// </summary>
+    private async Task<AttemptReport?> SendAsync(
+        Run run, string key, string accountId, string platform, PublishingIdentity account, IPlatformConnector connector, IPublicationGrain grain, PublishTicket ticket)
+    {
+        // The files are read again right before the call: the file behind a URL may have changed since the post was accepted.
+        if (ChainCheckpoints.Post(ticket.Checkpoints) is null && await CheckMediaAsync(platform, ticket.Content).ConfigureAwait(false) is { } refused)
+        {
+            // The grain counts it like any attempt under a lease: nothing reached the platform, and the category decides
+            // what follows (invalid content fails for good, a passing fetch error retries).
+            PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome((refused.ErrorCategory ?? ErrorCategory.Transient).TagValue()));
+            return new AttemptReport(refused, Sent: true);
+        }
+
+        if (!run.TrySend())
+        {
+            return null; // abandoned by its deactivating grain, which recorded that nothing was sent
+        }
+
+        var request = new PublishRequest(key, run.AttemptId, account, ticket.Content, ticket.Checkpoints, new GrainJournal(grain, run.AttemptId));
+        using var activity = StartCall("publish", key, run.AttemptId, accountId, platform);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = await CallAsync(token => ChainPublisher.PublishAsync(connector, request, time, token), key).ConfigureAwait(false);
+        var result = outcome.Succeeded ? "success" : (outcome.ErrorCategory ?? ErrorCategory.Transient).TagValue();
+        RecordCall(activity, "publish", platform, result, started);
+        PostNextTelemetry.PublishAttempts.Add(1, PostNextTelemetry.Platform(platform), PostNextTelemetry.Outcome(result));
+        // The platform's own word on its limits, even on success: a call that spent the last of a budget blocks the account.
+        var blocked = outcome.Limit?.BlockedUntil is { } until && until > time.GetUtcNow() ? until : (DateTimeOffset?)null;
+        return new AttemptReport(outcome, Sent: true, blocked);
     }
 
     private async Task ReconcileAsync(Run run, string key, string accountId, string platform, PostContent content, IReadOnlyDictionary<string, string> checkpoints)
@@ -210,7 +280,8 @@ public sealed partial class AttemptRunner(
     {
         try
         {
-            return (await grains.GetGrain<IAccountGrain>(accountId).GetPublishingIdentityAsync().ConfigureAwait(false), null);
+            // Shared while in flight: thousands of publications of one account due together ask its grain a few times.
+            return (await _identities.ReadAsync(accountId, id => grains.GetGrain<IAccountGrain>(id).GetPublishingIdentityAsync()).ConfigureAwait(false), null);
         }
         catch (Exception ex)
         {
@@ -316,8 +387,30 @@ public sealed partial class AttemptRunner(
     {
         public string AttemptId { get; } = attemptId;
 
+        private const int Waiting = 0, Sending = 1, Abandoned = 2;
+
+        private int _phase;
+
         /// <summary>Set once the lease is taken and the platform is being called.</summary>
-        public volatile bool Calling;
+        public bool Calling => Volatile.Read(ref _phase) == Sending;
+
+        /// <summary>Cancels the wait of a prepared attempt for its time once it is abandoned.</summary>
+        public CancellationTokenSource Abandon { get; } = new();
+
+        /// <summary>Moves to sending; false when the attempt was abandoned first (then nothing may be sent).</summary>
+        public bool TrySend() => Interlocked.CompareExchange(ref _phase, Sending, Waiting) != Abandoned;
+
+        /// <summary>Abandons the attempt if nothing was sent yet; false once it is sending.</summary>
+        public bool TryAbandon()
+        {
+            if (Interlocked.CompareExchange(ref _phase, Abandoned, Waiting) == Sending)
+            {
+                return false;
+            }
+
+            Abandon.Cancel();
+            return true;
+        }
 
         /// <summary>The call's report once it returned (null when the run ended without one).</summary>
         public TaskCompletionSource<AttemptReport?> Call { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

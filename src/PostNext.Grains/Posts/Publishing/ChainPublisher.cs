@@ -11,7 +11,10 @@ namespace PostNext.Grains.Posts.Publishing;
 /// </summary>
 public static class ChainPublisher
 {
-    /// <summary>Publishes what is left of the chain; the outcome is the post's once every part is out, else the failure that stopped it.</summary>
+    /// <summary>
+    /// Publishes what is left of the chain; the outcome is the post's once every part is out, else the failure that
+    /// stopped it, and it carries the tightest limit any part's calls reported (<see cref="PublishOutcome.Limit"/>).
+    /// </summary>
     public static async Task<PublishOutcome> PublishAsync(IPlatformConnector connector, PublishRequest request, TimeProvider time, CancellationToken cancellationToken)
     {
         var followUps = FollowUps.Of(connector.Platform, request.Content);
@@ -20,10 +23,14 @@ public static class ChainPublisher
             return await connector.PublishAsync(request, cancellationToken);
         }
 
+        PlatformLimit? limit = null;
+        PublishOutcome Reported(PublishOutcome outcome) => outcome with { Limit = PlatformLimit.Tighter(limit, outcome.Limit) };
+
         var post = ChainCheckpoints.Post(request.Checkpoints);
         if (post is null)
         {
             post = await connector.PublishAsync(request, cancellationToken);
+            limit = post.Limit;
             if (!post.Succeeded)
             {
                 return post;
@@ -44,13 +51,14 @@ public static class ChainPublisher
 
             if (saved is { State: PartState.Sending })
             {
-                return PublishOutcome.Failure(ErrorCategory.UnknownOutcome,
-                    $"{What(part)} was sent by an earlier attempt with no known outcome; the platform is asked before anything more is sent.");
+                return Reported(PublishOutcome.Failure(ErrorCategory.UnknownOutcome,
+                    $"{What(part)} was sent by an earlier attempt with no known outcome; the platform is asked before anything more is sent."));
             }
 
             var sentAt = time.GetUtcNow();
             await request.SaveCheckpointAsync(ChainCheckpoints.Key(part.Index), ChainCheckpoints.Sending(request.AttemptId, sentAt));
             var outcome = await connector.PublishFollowUpAsync(new FollowUpRequest(request.Account, part, parent, sentAt), cancellationToken);
+            limit = PlatformLimit.Tighter(limit, outcome.Limit);
             if (outcome.Succeeded && outcome.ExternalId is { } id)
             {
                 await request.SaveCheckpointAsync(ChainCheckpoints.Key(part.Index), ChainCheckpoints.Sent(outcome));
@@ -65,10 +73,10 @@ public static class ChainPublisher
                 await request.SaveCheckpointAsync(ChainCheckpoints.Key(part.Index), ChainCheckpoints.Unsent(message));
             }
 
-            return outcome.Succeeded ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"{What(part)} was accepted without an id.") : outcome with { Message = message };
+            return Reported(outcome.Succeeded ? PublishOutcome.Failure(ErrorCategory.UnknownOutcome, $"{What(part)} was accepted without an id.") : outcome with { Message = message });
         }
 
-        return post;
+        return Reported(post);
     }
 
     /// <summary>

@@ -72,8 +72,8 @@ public static class PublicationPolicy
         {
             case PublicationStatus.Scheduled:
             case PublicationStatus.Deferred:
-                var due = s.Status == PublicationStatus.Deferred ? s.DeferredUntil ?? s.DueAt : s.DueAt;
-                return now >= due ? new TickDecision(TickAction.Start) : new TickDecision(TickAction.Wait, due);
+                var start = StartAt(s, options);
+                return now >= start ? new TickDecision(TickAction.Start) : new TickDecision(TickAction.Wait, start);
 
             case PublicationStatus.Publishing:
                 var lease = s.CurrentAttempt?.LeaseUntil ?? now;
@@ -196,6 +196,18 @@ public static class PublicationPolicy
     /// <summary>Exponential backoff: the base delay doubled per attempt already made.</summary>
     public static TimeSpan RetryDelay(int attempts, SchedulingOptions options) =>
         options.RetryBaseDelay * Math.Pow(2, Math.Max(0, attempts - 1));
+
+    /// <summary>When a pending publication's attempt goes to the platform: its due time, or the end of its deferral.</summary>
+    public static DateTimeOffset SendAt(PublicationState s) =>
+        s.Status == PublicationStatus.Deferred ? s.DeferredUntil ?? s.DueAt : s.DueAt;
+
+    /// <summary>
+    /// When a pending publication starts its attempt: a scheduled one <see cref="SchedulingOptions.PrepareAhead"/> before
+    /// its due time (the call itself waits for <see cref="SendAt"/>); a deferred one at the end of its deferral, since
+    /// a rate-limit reservation is granted no earlier than the time it gave.
+    /// </summary>
+    public static DateTimeOffset StartAt(PublicationState s, SchedulingOptions options) =>
+        s.Status == PublicationStatus.Scheduled && options.PrepareAhead > TimeSpan.Zero ? s.DueAt - options.PrepareAhead : SendAt(s);
 
     /// <summary>When the sweeper should next expect a tick: the time, the lease's end, the reconciliation; none once final.</summary>
     public static DateTimeOffset? WakeAt(PublicationState s) => s.Status switch
