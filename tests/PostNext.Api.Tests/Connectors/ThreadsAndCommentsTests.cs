@@ -178,7 +178,9 @@ public sealed class ThreadsAndCommentsTests(ConnectorsHost host)
 
     private async Task<JsonObject> PollAsync(string ws, string key, string postId, Func<JsonObject, bool> done)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // A bound, not a wait: a comment whose create may have taken effect is reconciled first (after the reconcile
+        // delay, 15 s) before its retry is scheduled, which takes longer on a loaded machine.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             var post = await host.Api.GetPostAsync(ws, key, postId);
