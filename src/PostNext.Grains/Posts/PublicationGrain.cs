@@ -453,28 +453,20 @@ public sealed partial class PublicationGrain(
     /// </summary>
     private async Task StartAsync()
     {
-        var account = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
         var sendAt = PublicationPolicy.SendAt(S);
-        var permit = await account.AcquireAsync(Key, S.DueAt, sendAt);
-        IRateLimitGrain? app = null;
-        if (permit.Granted && limits.CurrentValue.For(S.Platform).LimitsApp)
+        var permit = Permit.Grant;
+        var granted = new List<IRateLimitGrain>();
+        foreach (var scope in LimitScopes())
         {
-            // Without app windows the app scope neither counts nor holds a block (blocks go to the account): no call.
-            app = GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
-            permit = await app.AcquireAsync(Key, S.DueAt, sendAt);
+            permit = await scope.AcquireAsync(Key, S.DueAt, sendAt);
             if (!permit.Granted)
             {
-                await account.ReturnPermitAsync(Key);
+                // One scope refused: the permits the others granted go back.
+                await Task.WhenAll(granted.Select(g => g.ReturnPermitAsync(Key)));
+                break;
             }
-        }
 
-        if (permit.Granted && PostTypeScope() is { } postType)
-        {
-            permit = await postType.AcquireAsync(Key, S.DueAt, sendAt);
-            if (!permit.Granted)
-            {
-                await Task.WhenAll(account.ReturnPermitAsync(Key), app?.ReturnPermitAsync(Key) ?? Task.CompletedTask);
-            }
+            granted.Add(scope);
         }
 
         if (!permit.Granted)
@@ -630,10 +622,25 @@ public sealed partial class PublicationGrain(
     }
 
     /// <summary>A publication that will not go out leaves the rate-limit lines it waits in (a no-op when it waits in none).</summary>
-    private Task LeaveRateLimitLinesAsync() => Task.WhenAll(
-        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReleaseAsync(Key),
-        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReleaseAsync(Key) : Task.CompletedTask,
-        PostTypeScope()?.ReleaseAsync(Key) ?? Task.CompletedTask);
+    private Task LeaveRateLimitLinesAsync() => Task.WhenAll(LimitScopes().Select(scope => scope.ReleaseAsync(Key)));
+
+    /// <summary>
+    /// The limit grains a publication takes a permit from, in order: its account's; the platform app's, only when the
+    /// app has windows (without them it neither counts nor holds a block: no call); its kind of post's, when configured.
+    /// </summary>
+    private IEnumerable<IRateLimitGrain> LimitScopes()
+    {
+        yield return GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId));
+        if (limits.CurrentValue.For(S.Platform).LimitsApp)
+        {
+            yield return GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform));
+        }
+
+        if (PostTypeScope() is { } postType)
+        {
+            yield return postType;
+        }
+    }
 
     /// <summary>The limit of this publication's kind of post on its account (a Facebook Page's reels), when one is configured.</summary>
     private IRateLimitGrain? PostTypeScope() =>
@@ -642,10 +649,7 @@ public sealed partial class PublicationGrain(
             : null;
 
     /// <summary>Gives back the permits an attempt that sent nothing was granted.</summary>
-    private Task ReturnPermitsAsync() => Task.WhenAll(
-        GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.Account(S.Platform, S.AccountId)).ReturnPermitAsync(Key),
-        limits.CurrentValue.For(S.Platform).LimitsApp ? GrainFactory.GetGrain<IRateLimitGrain>(RateLimitScopes.App(S.Platform)).ReturnPermitAsync(Key) : Task.CompletedTask,
-        PostTypeScope()?.ReturnPermitAsync(Key) ?? Task.CompletedTask);
+    private Task ReturnPermitsAsync() => Task.WhenAll(LimitScopes().Select(scope => scope.ReturnPermitAsync(Key)));
 
     /// <summary>Records a limit the platform reported: on the post type's scope when it holds for that kind of post only.</summary>
     private async Task ReportBlockedAsync(DateTimeOffset until, string reason, string? limitedPostType) =>
