@@ -14,7 +14,7 @@ public static class StoreServiceCollectionExtensions
     public static IServiceCollection AddPostNextInMemoryStores(this IServiceCollection services)
     {
         services.TryAddSingleton<ICalendarStore, InMemoryCalendarStore>();
-        services.TryAddSingleton<IPostIndexStore, InMemoryPostIndexStore>();
+        services.TryAddSingleton<IPostStore, InMemoryPostStore>();
         services.TryAddSingleton<ISandboxStore, InMemorySandboxStore>();
         services.TryAddSingleton<IMetricsStore, InMemoryMetricsStore>();
         return services;
@@ -24,7 +24,7 @@ public static class StoreServiceCollectionExtensions
     public static IServiceCollection AddPostNextPostgresStores(this IServiceCollection services)
     {
         services.TryAddSingleton<ICalendarStore, PostgresCalendarStore>();
-        services.TryAddSingleton<IPostIndexStore, PostgresPostIndexStore>();
+        services.TryAddSingleton<IPostStore, PostgresPostStore>();
         services.TryAddSingleton<ISandboxStore, PostgresSandboxStore>();
         services.TryAddSingleton<IMetricsStore, PostgresMetricsStore>();
         return services;

@@ -58,7 +58,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         short silos = 2, IDictionary<string, string?>? settings = null, StorageFaults? faults = null, Func<ISandboxStore, ISandboxStore>? sandboxSeen = null)
     {
         var calendar = new InMemoryCalendarStore();
-        var posts = new InMemoryPostIndexStore();
+        var posts = new InMemoryPostStore();
         var sandbox = new InMemorySandboxStore();
         var seen = sandboxSeen?.Invoke(sandbox) ?? sandbox;
         var all = FastScheduling;
@@ -74,13 +74,13 @@ public sealed class SchedulingCluster : IAsyncDisposable
             {
                 silo.UseInMemoryProviders();
                 silo.Services.AddSingleton<ICalendarStore>(calendar);
-                silo.Services.AddSingleton<IPostIndexStore>(posts);
+                silo.Services.AddSingleton<IPostStore>(posts);
             }
             else
             {
                 silo.UseFaultyInMemoryStorage(faults).UseInMemoryReminderService();
                 silo.Services.AddSingleton<ICalendarStore>(new FaultyCalendarStore(calendar, faults));
-                silo.Services.AddSingleton<IPostIndexStore>(new FaultyPostIndexStore(posts, faults));
+                silo.Services.AddSingleton<IPostStore>(new FaultyPostStore(posts, faults));
             }
 
             silo.Services.AddSingleton(seen);
@@ -111,7 +111,7 @@ public sealed class SchedulingCluster : IAsyncDisposable
         {
             silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
-            silo.Services.AddSingleton<IPostIndexStore>(new PostgresPostIndexStore(shared));
+            silo.Services.AddSingleton<IPostStore>(new PostgresPostStore(shared));
             silo.Services.AddSingleton<ISandboxStore>(sandbox);
             silo.Services.AddSingleton(shared);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");

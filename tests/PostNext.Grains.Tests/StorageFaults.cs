@@ -5,6 +5,7 @@ using Orleans.Storage;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
+using PostNext.Grains.Posts;
 using PostNext.Grains.Posts.Publishing;
 using PostNext.Storage.Calendar;
 using PostNext.Storage.Posts;
@@ -113,35 +114,27 @@ internal sealed class FaultyCalendarStore(ICalendarStore inner, StorageFaults fa
         inner.PendingTimesAsync(workspaceId, accountId, from, to, cancellationToken);
 }
 
-/// <summary>Wraps the post index and fails the writes <see cref="StorageFaults"/> asks for (state name "post-index", key the post id).</summary>
-internal sealed class FaultyPostIndexStore(IPostIndexStore inner, StorageFaults faults) : IPostIndexStore
+/// <summary>Wraps the post store, where posts keep their state, and fails the writes <see cref="StorageFaults"/> asks for (state name "post", key the post id).</summary>
+internal sealed class FaultyPostStore(IPostStore inner, StorageFaults faults) : IPostStore
 {
-    public const string StateName = "post-index";
+    public const string StateName = PostRecord.LegacyStateName;
 
-    public async Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default)
+    public Task<StoredPost?> LoadAsync(string postId, CancellationToken cancellationToken = default) => inner.LoadAsync(postId, cancellationToken);
+
+    public async Task<bool> SaveAsync(PostIndexEntry entry, bool deleted, byte[] state, long revision, long expectedRevision, CancellationToken cancellationToken = default)
     {
         if (faults.ShouldFail(StateName, entry.PostId))
         {
-            throw new IOException($"Injected storage fault: indexing post {entry.PostId} failed.");
+            throw new IOException($"Injected storage fault: writing post {entry.PostId} failed.");
         }
 
-        await inner.UpsertAsync(entry, cancellationToken);
+        var saved = await inner.SaveAsync(entry, deleted, state, revision, expectedRevision, cancellationToken);
         faults.NoteWritten(StateName, entry.PostId);
+        return saved;
     }
 
-    public async Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default)
-    {
-        if (faults.ShouldFail(StateName, postId))
-        {
-            throw new IOException($"Injected storage fault: removing post {postId} from the index failed.");
-        }
-
-        await inner.RemoveAsync(workspaceId, postId, cancellationToken);
-        faults.NoteWritten(StateName, postId);
-    }
-
-    public Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default) =>
-        inner.HoldsAsync(workspaceId, postId, expected, cancellationToken);
+    public Task<bool> MayHoldUnmovedAsync(string legacyStateName, CancellationToken cancellationToken = default) =>
+        inner.MayHoldUnmovedAsync(legacyStateName, cancellationToken);
 
     public Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default) => inner.ScanAsync(scan, cancellationToken);
 }

@@ -23,6 +23,7 @@ public sealed class SmokeRunTests(ITestOutputHelper output)
 
         var intake = Assert.Single(report.Results, r => r.Intake is not null).Intake!;
         Assert.True(intake.PerSecond > 0, $"intake {intake.PerSecond}/s");
+        Assert.True(intake.OneWorkspacePerSecond > 0, $"intake into one workspace {intake.OneWorkspacePerSecond}/s");
         Assert.True(File.Exists(Path.Combine(directory, "results.json")));
         Directory.Delete(directory, recursive: true);
     }

@@ -25,8 +25,9 @@ public sealed record BenchmarkOptions
           --concurrency N        parallel registrations: API requests for PostNext, scheduling calls for the others (default 32)
           --lead SECONDS         time from the start of registration to the due instant (default 30 + jobs/60: PostNext takes ~75 posts/s today)
           --timeout SECONDS      how long after the due instant to wait for every job (default 300 + jobs/15)
-          --intake-posts N       PostNext only: posts created across --workspaces workspaces to measure API intake (default 5000; 0: skip)
-          --workspaces N         workspaces of that intake measurement (default 100)
+          --intake-posts N       PostNext only: API intake on the warm silo after the instant, N posts into one workspace and N across
+                                 --workspaces workspaces (default 5000; 0: skip)
+          --workspaces N         workspaces of the intake across workspaces (default 100)
           --silo-setting K=V     passed to the PostNext silo as --K=V (repeatable; reported; default none: shipped defaults)
           --results DIR          where results.json, the logs and the table go (default scheduler-benchmark-results/<UTC time>)
           --configuration NAME   build of the silo to run (default: this assembly's, Release under -c Release)

@@ -14,7 +14,7 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountView> ConnectAsync(ConnectAccount command);
 
     /// <summary>The account, or null when it does not exist or was removed.</summary>
-    [Alias("Get")]
+    [Alias("Get"), ReadOnly] // asked by every post created for the account: reads never wait for each other
     Task<AccountView?> GetAsync();
 
     /// <summary>Removes the account; publications still pending for it fail at their time with an auth error.</summary>

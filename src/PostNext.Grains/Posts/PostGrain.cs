@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Storage;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
 using PostNext.Grains.Common;
@@ -13,18 +16,18 @@ namespace PostNext.Grains.Posts;
 /// publications is stored as a <see cref="PostFanOut"/> in the same write as the post change, then applied (every step
 /// safe to repeat) and cleared. When applying fails the request fails and the fan-out stays stored: the next
 /// activation, the next change of the post, or a reminder armed only after such a failure applies it again.
-/// Every write of the post is followed by its entry in the post index (the posts list); an index write that fails
-/// is written again by the next activation, which the same reminder brings about. An activation reads the entry
-/// first and writes it only when it differs from the post as stored (a crash between the two writes).
+/// The post's state and its entry in the posts list are one row of the post store, written in one statement
+/// (<see cref="PostRecord"/>).
 /// </summary>
 public sealed partial class PostGrain(
-    [PersistentState("post", StorageNames.Grains)] IPersistentState<PostState> state,
-    IPostIndexStore index,
+    IPostStore store,
+    Serializer<PostState> serializer,
+    IServiceProvider services,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
     ILogger<PostGrain> logger) : Grain, IPostGrain, IRemindable
 {
-    /// <summary>Armed only when a fan-out or an index write failed; each tick applies it again until it is done.</summary>
+    /// <summary>Armed only when a fan-out failed; each tick applies it again until it is done.</summary>
     public const string RepairReminder = "fan-out-repair";
 
     private const string Started = "Publishing has already started for this post; it can no longer be edited.";
@@ -36,6 +39,9 @@ public sealed partial class PostGrain(
 
     private string Id => this.GetPrimaryKeyString();
 
+    /// <summary>The state, kept in the post's row of the post store (loaded on activation).</summary>
+    private PostRecord state = null!;
+
     private PostState S => state.State;
 
     private bool Exists => state.RecordExists && !S.Deleted;
@@ -43,18 +49,20 @@ public sealed partial class PostGrain(
     /// <summary>A fan-out of schedules was applied and cleared in memory but is still stored (see <see cref="RunFanOutAsync"/>).</summary>
     private bool _appliedStillStored;
 
-    /// <summary>The post index may not hold the post as stored: written again on the repair reminder's tick.</summary>
-    private bool _indexStale;
-
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        state = new PostRecord(Id, this.GetGrainId(), store, serializer, services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains));
+        await state.ReadStateAsync();
         if (!state.RecordExists)
         {
             return;
         }
 
-        // Also indexes a post stored before the index existed, or one whose index write a crash cut off.
-        await IndexIfStaleAsync();
+        if (state.FromGrainStorage)
+        {
+            await MoveToRowAsync();
+        }
+
         if (!S.Deleted && !S.Draft && !S.TargetsScheduled && S.FanOut is null)
         {
             S.FanOut = PostFanOut.Scheduling(S.Targets); // saved by an earlier version before its publications were scheduled
@@ -251,11 +259,6 @@ public sealed partial class PostGrain(
             return;
         }
 
-        if (_indexStale && !await IndexAsync(armRepair: false))
-        {
-            return; // the reminder stays armed
-        }
-
         if (!state.RecordExists || S.FanOut is null)
         {
             await DisarmRepairAsync();
@@ -273,73 +276,24 @@ public sealed partial class PostGrain(
         return S.FanOut is null ? default : await ApplyFanOutAsync(repairing);
     }
 
-    /// <summary>Writes the post, then its entry in the post index.</summary>
-    private async Task WriteAsync()
-    {
-        await state.WriteOrReloadAsync(this, logger);
-        await IndexAsync(armRepair: true);
-    }
+    /// <summary>Writes the post with its entry in the posts list (one statement).</summary>
+    private Task WriteAsync() => state.WriteOrReloadAsync(this, logger);
 
     /// <summary>
-    /// Writes the post's index entry (removes it once deleted). A failure is logged, not thrown: the post itself is
-    /// stored, and the next activation (brought about by the repair reminder when asked to arm it) writes the entry again.
+    /// A post stored before states moved to the post store is written there as soon as it is read, so it is listed
+    /// with what it holds. A failure is logged: the post still answers from grain storage and moves with its next write.
     /// </summary>
-    private async Task<bool> IndexAsync(bool armRepair)
+    private async Task MoveToRowAsync()
     {
         try
         {
-            if (S.Deleted)
-            {
-                await index.RemoveAsync(S.WorkspaceId, Id);
-            }
-            else
-            {
-                await index.UpsertAsync(IndexEntry());
-            }
-
-            _indexStale = false;
-            return true;
+            await state.WriteStateAsync();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogIndexFailed(ex, Id);
-            _indexStale = true;
-            if (armRepair)
-            {
-                await ArmRepairAsync();
-            }
-
-            return false;
+            LogMoveFailed(ex, Id);
         }
     }
-
-    /// <summary>
-    /// Writes the post's index entry only when the index does not hold it as stored (a read by key): activating an
-    /// indexed post writes nothing. When the read fails the entry is written anyway.
-    /// </summary>
-    private async Task IndexIfStaleAsync()
-    {
-        try
-        {
-            if (await index.HoldsAsync(S.WorkspaceId, Id, S.Deleted ? null : IndexEntry()))
-            {
-                _indexStale = false;
-                return;
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogIndexFailed(ex, Id);
-        }
-
-        await IndexAsync(armRepair: false);
-    }
-
-    private PostIndexEntry IndexEntry() => new(
-        S.WorkspaceId, Id, S.Draft, S.Canceled, S.Content.Text, S.Content.Title,
-        [.. S.Targets.SelectMany(t => new[] { t.Overrides?.Text, t.Overrides?.Title }).OfType<string>()],
-        [.. S.Targets.Select(t => new PostIndexTarget(t.AccountId, t.Platform))],
-        S.CreatedAt, S.UpdatedAt);
 
     /// <summary>Finishes a fan-out left by an earlier failure before the post changes again; throws when it still fails.</summary>
     private async Task CompletePendingAsync()
@@ -503,8 +457,8 @@ public sealed partial class PostGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: applying its change to the publications failed; the change stays recorded and is applied again")]
     private partial void LogFanOutFailed(Exception exception, string postId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: its entry in the post index could not be written; it is written again on the next activation")]
-    private partial void LogIndexFailed(Exception exception, string postId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: stored before posts moved to their own rows, it could not be moved yet; it moves with its next write")]
+    private partial void LogMoveFailed(Exception exception, string postId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Post {PostId}: the fan-out repair reminder could not be armed or removed")]
     private partial void LogRepairReminderFailed(Exception exception, string postId);

@@ -11,7 +11,7 @@ namespace PostNext.Grains.Posts;
 /// derives each post's status as the post grain does. Holds no state of its own.
 /// </summary>
 [Reentrant]
-public sealed class PostListGrain(IPostIndexStore index, ICalendarStore calendar) : Grain, IPostListGrain
+public sealed class PostListGrain(IPostStore index, ICalendarStore calendar) : Grain, IPostListGrain
 {
     /// <summary>Index entries read per batch while a status filter skips posts.</summary>
     public const int BatchSize = 200;

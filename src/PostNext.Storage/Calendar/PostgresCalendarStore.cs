@@ -2,6 +2,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PostNext.Abstractions.Calendar;
 using PostNext.Abstractions.Posts;
+using PostNext.Storage.Common;
 
 namespace PostNext.Storage.Calendar;
 
@@ -13,21 +14,44 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
 {
     private readonly PublicationWriteBatcher _writes = new(dataSource);
 
-    public async Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Loads asked for at once (an intake burst activating thousands of new publications, a due instant waking them)
+    /// share a statement; alone, a load is one statement and waits for nothing.
+    /// </summary>
+    private readonly GroupCommit<(string PostId, string AccountId), (string, string), StoredPublication?> _loads =
+        new(k => k, batch => LoadBatchAsync(dataSource, batch), maxBatch: 500, writers: 4);
+
+    public Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default) =>
+        _loads.SubmitAsync((postId, accountId)).WaitAsync(cancellationToken);
+
+    private static async Task<IReadOnlyList<StoredPublication?>> LoadBatchAsync(NpgsqlDataSource dataSource, IReadOnlyList<(string PostId, string AccountId)> batch)
     {
-        await using var command = dataSource.CreateCommand("SELECT state, revision FROM postnext_calendar WHERE post_id = $1 AND account_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = postId });
-        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredPublication(reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0), reader.GetInt64(1))
-            : null;
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.post_id, c.account_id, c.state, c.revision
+            FROM unnest($1::text[], $2::text[]) AS k(post_id, account_id)
+            JOIN postnext_calendar c ON c.post_id = k.post_id AND c.account_id = k.account_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(k => k.PostId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(k => k.AccountId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var found = new Dictionary<(string, string), StoredPublication>();
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            found[(reader.GetString(0), reader.GetString(1))] =
+                new StoredPublication(reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.GetInt64(3));
+        }
+
+        return batch.Select(k => found.GetValueOrDefault(k)).ToList();
     }
 
     public Task<bool> SaveAsync(CalendarEntry entry, byte[] state, long expectedRevision, CancellationToken cancellationToken = default) =>
         _writes.SaveAsync(entry, state, expectedRevision).WaitAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _loads.DisposeAsync();
+        await _writes.DisposeAsync();
+    }
 
     private const string Columns =
         "workspace_id, post_id, account_id, platform, status, scheduled_at, at, published_at, revision, wake_at, " +

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace PostNext.Storage.Common;
 
 /// <summary>
-/// Group commit: writes submitted concurrently go to PostgreSQL together, as one statement per batch, instead of one
+/// Group commit: writes (or reads) submitted concurrently go to PostgreSQL together, as one statement per batch, instead of one
 /// round trip (and one transaction) each. Under light load a batch is one write and waits for nothing; under a burst a
 /// few round trips carry thousands. Two writes of the same key never share a statement (a statement cannot change one
 /// row twice, and a later write must see the earlier one): the later one goes in the next batch, in order.

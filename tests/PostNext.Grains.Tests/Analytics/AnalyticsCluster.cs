@@ -57,7 +57,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
         {
             silo.UseInMemoryProviders();
             silo.Services.AddSingleton<ICalendarStore>(calendar);
-            silo.Services.AddSingleton<IPostIndexStore>(new InMemoryPostIndexStore());
+            silo.Services.AddSingleton<IPostStore>(new InMemoryPostStore());
             silo.Services.AddSingleton<IMetricsStore>(metrics);
             silo.Services.AddPostNextDataProtection(persistInPostgres: false, null);
         });
@@ -81,7 +81,7 @@ public sealed class AnalyticsCluster : IAsyncDisposable
             silo.UsePostgresProviders(connectionString);
             silo.Services.AddSingleton(shared);
             silo.Services.AddSingleton<ICalendarStore>(calendar);
-            silo.Services.AddSingleton<IPostIndexStore>(new PostgresPostIndexStore(shared));
+            silo.Services.AddSingleton<IPostStore>(new PostgresPostStore(shared));
             silo.Services.AddSingleton<IMetricsStore>(metrics);
             silo.Services.AddPostNextDataProtection(persistInPostgres: true, "grain-tests-key-ring-secret");
         });

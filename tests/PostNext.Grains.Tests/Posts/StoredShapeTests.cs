@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 using PostNext.Abstractions;
 using PostNext.Abstractions.Posts;
@@ -6,8 +5,8 @@ using PostNext.Abstractions.Posts;
 namespace PostNext.Grains.Tests.Posts;
 
 /// <summary>
-/// Posts through the real ADO.NET grain storage (JSON): one stored as versions before per-target options stored every
-/// post (no options member at all), and one with options, both read back whole after a full restart.
+/// Posts in their PostgreSQL rows: one without per-target options and one with them, both read back whole after a
+/// full restart; nothing of them is in Orleans grain storage (the state and the list entry are one row).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class StoredShapeTests(PostgresFixture postgres)
@@ -34,9 +33,11 @@ public sealed class StoredShapeTests(PostgresFixture postgres)
             withOptions = (await before.Client.GetGrain<IPostGrain>(withOptionsId).GetAsync())!;
         }
 
-        // What is stored: a post without options has no options member anywhere, exactly as earlier versions wrote it.
-        Assert.DoesNotContain("\"Options\"", await PayloadAsync(database, serviceId, plainId), StringComparison.Ordinal);
-        Assert.Contains("\"Options\"", await PayloadAsync(database, serviceId, withOptionsId), StringComparison.Ordinal);
+        // What is stored: each post's state in its row, and nothing in grain storage.
+        foreach (var postId in new[] { plainId, withOptionsId })
+        {
+            Assert.Equal((1L, 0L), await StoredAsync(database, serviceId, postId));
+        }
 
         await using var after = await SchedulingCluster.StartOnPostgresAsync(database, serviceId);
         foreach (var stored in new[] { plain, withOptions })
@@ -57,13 +58,19 @@ public sealed class StoredShapeTests(PostgresFixture postgres)
         Assert.Equal(PostOutcome.Ok, edit.Outcome);
     }
 
-    private static async Task<string> PayloadAsync(string database, string serviceId, string grainKey)
+    /// <summary>Rows of the post holding a state in postnext_posts, and rows of it in Orleans grain storage.</summary>
+    private static async Task<(long Rows, long GrainStorageRows)> StoredAsync(string database, string serviceId, string postId)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
-        await using var select = new NpgsqlCommand("SELECT payload FROM orleans_grain_state WHERE service_id = $1 AND grain_id_ext = $2", connection);
+        await using var select = new NpgsqlCommand("""
+            SELECT (SELECT count(*) FROM postnext_posts WHERE post_id = $2 AND state IS NOT NULL),
+                   (SELECT count(*) FROM orleans_grain_state WHERE service_id = $1 AND grain_id_ext = $2)
+            """, connection);
         select.Parameters.Add(new NpgsqlParameter { Value = serviceId });
-        select.Parameters.Add(new NpgsqlParameter { Value = grainKey });
-        return Encoding.UTF8.GetString((byte[])(await select.ExecuteScalarAsync())!);
+        select.Parameters.Add(new NpgsqlParameter { Value = postId });
+        await using var reader = await select.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

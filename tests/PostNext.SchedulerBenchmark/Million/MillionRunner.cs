@@ -127,7 +127,7 @@ public static class MillionRunner
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var table in new[] { "orleans_reminder", "orleans_grain_state", "postnext_calendar" })
+        foreach (var table in new[] { "orleans_reminder", "orleans_grain_state", "postnext_calendar", "postnext_posts" })
         {
             await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection);
             rows[table] = (long)(await count.ExecuteScalarAsync())!;

@@ -1,55 +1,47 @@
 namespace PostNext.Storage.Posts;
 
-/// <summary>The post index in process memory (embedded mode and single-process tests).</summary>
-public sealed class InMemoryPostIndexStore : IPostIndexStore
+/// <summary>The posts in process memory (embedded mode and single-process tests).</summary>
+public sealed class InMemoryPostStore : IPostStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedSet<PostIndexEntry>> _byWorkspace = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PostIndexEntry> _byPost = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Row> _byPost = new(StringComparer.Ordinal);
 
-    public Task UpsertAsync(PostIndexEntry entry, CancellationToken cancellationToken = default)
+    public Task<StoredPost?> LoadAsync(string postId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            if (_byPost.TryGetValue(entry.PostId, out var existing))
-            {
-                if (existing.UpdatedAt > entry.UpdatedAt)
-                {
-                    return Task.CompletedTask;
-                }
+            return Task.FromResult(_byPost.TryGetValue(postId, out var row) ? new StoredPost(row.State, row.Revision) : null);
+        }
+    }
 
-                Entries(existing.WorkspaceId).Remove(existing);
+    public Task<bool> SaveAsync(PostIndexEntry entry, bool deleted, byte[] state, long revision, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var stored = _byPost.GetValueOrDefault(entry.PostId);
+            if ((stored?.Revision ?? 0) != expectedRevision)
+            {
+                return Task.FromResult(false);
             }
 
-            _byPost[entry.PostId] = entry;
-            Entries(entry.WorkspaceId).Add(entry);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task RemoveAsync(string workspaceId, string postId, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            if (_byPost.TryGetValue(postId, out var existing) && existing.WorkspaceId == workspaceId)
+            if (stored is not null)
             {
-                _byPost.Remove(postId);
-                Entries(workspaceId).Remove(existing);
+                Entries(stored.Entry.WorkspaceId).Remove(stored.Entry);
             }
-        }
 
-        return Task.CompletedTask;
-    }
+            _byPost[entry.PostId] = new Row(entry, deleted, state, revision);
+            if (!deleted)
+            {
+                Entries(entry.WorkspaceId).Add(entry);
+            }
 
-    public Task<bool> HoldsAsync(string workspaceId, string postId, PostIndexEntry? expected, CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            var stored = _byPost.GetValueOrDefault(postId) is { } found && found.WorkspaceId == workspaceId ? found : null;
-            return Task.FromResult(expected is null ? stored is null : stored is not null && expected.ListsAs(stored, stored.SearchText));
+            return Task.FromResult(true);
         }
     }
+
+    /// <summary>Embedded mode keeps grain storage in the same memory: nothing from before the move outlives a restart.</summary>
+    public Task<bool> MayHoldUnmovedAsync(string legacyStateName, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
     public Task<IReadOnlyList<PostIndexEntry>> ScanAsync(PostIndexScan scan, CancellationToken cancellationToken = default)
     {
@@ -84,4 +76,6 @@ public sealed class InMemoryPostIndexStore : IPostIndexStore
 
         return entries;
     }
+
+    private sealed record Row(PostIndexEntry Entry, bool Deleted, byte[] State, long Revision);
 }
