@@ -19,7 +19,7 @@ public sealed class PostgresCalendarStore(NpgsqlDataSource dataSource) : ICalend
     /// share a statement; alone, a load is one statement and waits for nothing.
     /// </summary>
     private readonly GroupCommit<(string PostId, string AccountId), (string, string), StoredPublication?> _loads =
-        new(k => k, batch => LoadBatchAsync(dataSource, batch), maxBatch: 500, writers: 4);
+        new(k => k, batch => LoadBatchAsync(dataSource, batch), maxBatch: 500, writers: 1);
 
     public Task<StoredPublication?> LoadAsync(string postId, string accountId, CancellationToken cancellationToken = default) =>
         _loads.SubmitAsync((postId, accountId)).WaitAsync(cancellationToken);

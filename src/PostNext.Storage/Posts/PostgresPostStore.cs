@@ -16,7 +16,7 @@ public sealed class PostgresPostStore : IPostStore, IAsyncDisposable
     private const char ListSeparator = '\u001f';
 
     private const int MaxBatch = 500;
-    private const int Statements = 4;
+    private const int Statements = 1;
 
     /// <summary>
     /// Each row is written only over the revision its writer read (0: no row, or a row from before states moved here,
