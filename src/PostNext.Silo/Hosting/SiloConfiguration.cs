@@ -80,6 +80,7 @@ public static class SiloConfiguration
             // Grain calls carry the caller's trace (W3C trace context); spans are made only when someone listens.
             silo.AddActivityPropagation();
             silo.AddDashboard(options => builder.Environment.ConfigureDashboard(options, settings.Dashboard));
+            BoundDirectoryCache(silo);
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloReadiness>();
             AllowConfiguredReminderPeriods(silo, configuration);
             ReadGrainStateIntoNewObjects(silo);
@@ -88,6 +89,18 @@ public static class SiloConfiguration
 
         return builder;
     }
+
+    /// <summary>
+    /// The grain directory cache keeps an entry for every grain looked up, up to Orleans' default of a million, long
+    /// after the activation is gone; and the dashboard's counters count its entries one by one every period. After
+    /// a million posts were created that walk cost 18 % of a core at rest. A cache of <see cref="DirectoryCacheSize"/>
+    /// entries still holds every activation a silo talks to at once.
+    /// </summary>
+    private static void BoundDirectoryCache(ISiloBuilder silo) =>
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = Math.Min(o.CacheSize, DirectoryCacheSize));
+
+    /// <summary>Entries of the grain directory cache at most (<see cref="BoundDirectoryCache"/>).</summary>
+    public const int DirectoryCacheSize = 100_000;
 
     /// <summary>
     /// Orleans refuses reminder periods under its minimum (1 minute); a shorter configured scheduling period (tests,
